@@ -1,0 +1,54 @@
+from odoo import fields, models
+
+
+class LogisticsFreightCharge(models.Model):
+    _name = "logistics.freight.charge"
+    _description = "Freight Charge"
+    _order = "shipment_id, sequence, id"
+    _check_company_auto = True
+
+    shipment_id = fields.Many2one("logistics.shipment", required=True, ondelete="cascade", index=True)
+    company_id = fields.Many2one(related="shipment_id.company_id", store=True, index=True)
+    sequence = fields.Integer(default=10)
+    charge_type = fields.Selection(
+        [
+            ("linehaul", "Linehaul"),
+            ("fuel", "Fuel Surcharge"),
+            ("accessorial", "Accessorial"),
+            ("detention", "Detention"),
+            ("toll", "Toll"),
+            ("customs", "Customs"),
+            ("other", "Other"),
+        ],
+        required=True,
+        default="linehaul",
+    )
+    description = fields.Char()
+    amount = fields.Monetary(required=True, currency_field="currency_id")
+    currency_id = fields.Many2one(
+        "res.currency", required=True, default=lambda self: self.env.company.currency_id
+    )
+    source = fields.Selection(
+        [
+            ("rate_card", "Rate Card"),
+            ("carrier_bill", "Carrier Bill"),
+            ("tms", "TMS"),
+            ("edi", "EDI"),
+            ("manual", "Manual"),
+        ],
+        required=True,
+        default="manual",
+    )
+    backend_id = fields.Many2one("logistics.backend", string="Source Backend", ondelete="set null")
+    validation_state = fields.Selection(
+        [
+            ("pending", "To Validate"),
+            ("valid", "Valid"),
+            ("mismatch", "Mismatch"),
+            ("rejected", "Rejected"),
+        ],
+        required=True,
+        default="pending",
+        index=True,
+    )
+    validation_note = fields.Char()

@@ -1,0 +1,227 @@
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+from ..lib.tracking import Fact, derive
+from .logistics_milestone_code import SHIPMENT_STATUSES
+
+FINAL_STATUSES = ("delivered", "lost", "returned", "cancelled")
+
+
+class LogisticsShipment(models.Model):
+    _name = "logistics.shipment"
+    _description = "Shipment"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "id desc"
+    _check_company_auto = True
+
+    name = fields.Char(
+        string="Reference", required=True, copy=False, readonly=True, index="trigram", default="/"
+    )
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self.env.company, index=True
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    customer_id = fields.Many2one(
+        "res.partner", tracking=True, index=True, check_company=True
+    )
+    carrier_id = fields.Many2one(
+        "res.partner",
+        tracking=True,
+        index=True,
+        check_company=True,
+        domain="[('is_logistics_carrier', '=', True)]",
+    )
+    carrier_scac = fields.Char(related="carrier_id.logistics_scac", string="SCAC")
+    mode = fields.Selection(
+        [
+            ("ftl", "Full Truckload"),
+            ("ltl", "Less than Truckload"),
+            ("parcel", "Parcel"),
+            ("intermodal", "Intermodal"),
+            ("ocean", "Ocean"),
+            ("air", "Air"),
+            ("rail", "Rail"),
+        ],
+        default="ftl",
+    )
+    customer_reference = fields.Char(index="trigram", tracking=True)
+    bol_number = fields.Char(string="Bill of Lading", index="trigram")
+    pro_number = fields.Char(
+        string="Carrier Tracking No.", index="trigram", help="The carrier's PRO or tracking number."
+    )
+    origin_id = fields.Many2one("res.partner", string="Origin", check_company=True)
+    destination_id = fields.Many2one("res.partner", string="Destination", check_company=True)
+    lane = fields.Char(compute="_compute_lane", store=True)
+    weight_kg = fields.Float(string="Weight (kg)")
+    pieces = fields.Integer(string="Handling Units")
+    notes = fields.Html()
+
+    planned_pickup = fields.Datetime(tracking=True)
+    planned_delivery = fields.Datetime(tracking=True)
+
+    # Derived from the milestone history by _refresh_tracking, never typed in.
+    status = fields.Selection(
+        SHIPMENT_STATUSES, default="draft", required=True, readonly=True, tracking=True, index=True,
+        group_expand="_group_expand_status",
+    )
+    status_milestone_id = fields.Many2one(
+        "logistics.milestone", readonly=True, string="Status Set By"
+    )
+    last_event_time = fields.Datetime(readonly=True, string="Last Event")
+    eta = fields.Datetime(string="Latest ETA", readonly=True, tracking=True)
+    actual_pickup = fields.Datetime(readonly=True)
+    actual_delivery = fields.Datetime(readonly=True)
+    is_delayed = fields.Boolean(
+        compute="_compute_is_delayed",
+        store=True,
+        help="Delivered, or expected to deliver, after the planned delivery.",
+    )
+
+    stop_ids = fields.One2many("logistics.shipment.stop", "shipment_id", string="Stops", copy=True)
+    milestone_ids = fields.One2many("logistics.milestone", "shipment_id", string="Timeline")
+    exception_ids = fields.One2many("logistics.exception", "shipment_id", string="Exceptions")
+    charge_ids = fields.One2many("logistics.freight.charge", "shipment_id", string="Freight Charges")
+    external_ref_ids = fields.One2many(
+        "logistics.external.ref",
+        "res_id",
+        string="External References",
+        domain=[("res_model", "=", "logistics.shipment")],
+    )
+    is_late = fields.Boolean(
+        compute="_compute_is_late",
+        search="_search_is_late",
+        string="Late",
+        help="Delayed, or past its planned delivery and not delivered yet.",
+    )
+    open_exception_count = fields.Integer(compute="_compute_open_exception_count", store=True)
+    milestone_count = fields.Integer(compute="_compute_milestone_count")
+    total_charges = fields.Monetary(compute="_compute_total_charges", currency_field="currency_id")
+
+    _sql_constraints = [
+        ("name_company_unique", "UNIQUE (name, company_id)", "Shipment references are unique per company."),
+    ]
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("name", "/") == "/":
+                company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
+                vals["name"] = (
+                    self.env["ir.sequence"].with_company(company).next_by_code("logistics.shipment")
+                    or "/"
+                )
+        return super().create(vals_list)
+
+    @api.model
+    def _group_expand_status(self, statuses, domain):
+        return [key for key, _label in SHIPMENT_STATUSES]
+
+    @api.depends("origin_id.city", "destination_id.city")
+    def _compute_lane(self):
+        for shipment in self:
+            ends = [shipment.origin_id.city, shipment.destination_id.city]
+            shipment.lane = " → ".join(end or "?" for end in ends) if any(ends) else False
+
+    @api.depends("planned_delivery", "eta", "actual_delivery")
+    def _compute_is_delayed(self):
+        for shipment in self:
+            expected = shipment.actual_delivery or shipment.eta
+            shipment.is_delayed = bool(
+                shipment.planned_delivery and expected and expected > shipment.planned_delivery
+            )
+
+    def _compute_is_late(self):
+        now = fields.Datetime.now()
+        for shipment in self:
+            overdue = (
+                shipment.status not in FINAL_STATUSES
+                and shipment.planned_delivery
+                and shipment.planned_delivery < now
+            )
+            shipment.is_late = bool(shipment.is_delayed or overdue)
+
+    def _search_is_late(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(self.env._("Unsupported search on Late."))
+        late = [
+            "|",
+            ("is_delayed", "=", True),
+            "&",
+            ("status", "not in", FINAL_STATUSES),
+            ("planned_delivery", "<", fields.Datetime.now()),
+        ]
+        return late if (operator == "=") == value else ["!", *late]
+
+    @api.depends("exception_ids.state")
+    def _compute_open_exception_count(self):
+        for shipment in self:
+            shipment.open_exception_count = len(
+                shipment.exception_ids.filtered(lambda exc: exc.state in ("new", "assigned"))
+            )
+
+    def _compute_milestone_count(self):
+        groups = self.env["logistics.milestone"]._read_group(
+            [("shipment_id", "in", self.ids)], ["shipment_id"], ["__count"]
+        )
+        counts = {shipment.id: count for shipment, count in groups}
+        for shipment in self:
+            shipment.milestone_count = counts.get(shipment.id, 0)
+
+    @api.depends("charge_ids.amount", "charge_ids.validation_state")
+    def _compute_total_charges(self):
+        for shipment in self:
+            shipment.total_charges = sum(
+                shipment.charge_ids.filtered(lambda c: c.validation_state != "rejected").mapped("amount")
+            )
+
+    def _refresh_tracking(self):
+        """Recompute status, derived dates and milestone flags from the history."""
+        for shipment in self:
+            milestones = shipment.with_context(active_test=False).milestone_ids
+            tracking = derive(milestone._tracking_fact() for milestone in milestones)
+            for milestone in milestones:
+                flags = {
+                    "is_late": milestone.id in tracking.late,
+                    "is_duplicate": milestone.id in tracking.duplicates,
+                }
+                if any(milestone[name] != value for name, value in flags.items()):
+                    milestone.write(flags)
+            vals = {
+                "status": tracking.status or "draft",
+                "status_milestone_id": tracking.status_key or False,
+                "last_event_time": tracking.last_event_time or False,
+                "eta": tracking.eta or False,
+                "actual_pickup": tracking.dates.get("PICKED_UP") or False,
+                "actual_delivery": tracking.dates.get("DELIVERED") or False,
+            }
+            current = {name: shipment[name] for name in vals}
+            current["status_milestone_id"] = shipment.status_milestone_id.id
+            changed = {name: value for name, value in vals.items() if current[name] != value}
+            if changed:
+                shipment.write(changed)
+            shipment.stop_ids._apply_stop_times(tracking.stop_times)
+
+    def action_record_milestone(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Record Milestone"),
+            "res_model": "logistics.milestone.record",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_shipment_id": self.id},
+        }
+
+    def action_view_exceptions(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("logistics_canonical.action_exception")
+        action["domain"] = [("shipment_id", "=", self.id)]
+        action["context"] = {"default_shipment_id": self.id}
+        return action
+
+    def action_view_milestones(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("logistics_canonical.action_milestone")
+        action["domain"] = [("shipment_id", "=", self.id)]
+        action["context"] = {"default_shipment_id": self.id}
+        return action

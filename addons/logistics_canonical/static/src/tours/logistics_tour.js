@@ -1,0 +1,52 @@
+/** @odoo-module **/
+
+import { registry } from "@web/core/registry";
+
+// Data comes from tests/test_ui_tour.py: shipment of "Tour Customer", delivered, with a
+// late in-transit report and a damage exception to resolve.
+registry.category("web_tour.tours").add("logistics_shipment_timeline_tour", {
+    url: "/odoo/action-logistics_canonical.action_shipment",
+    steps: () => [
+        {
+            content: "Open the shipment from the list",
+            trigger: ".o_list_view .o_data_row:contains('Tour Customer') .o_data_cell",
+            run: "click",
+        },
+        {
+            content: "The timeline shows the delivery",
+            trigger: ".o_field_widget[name=milestone_ids] .o_data_row:contains('Delivered')",
+        },
+        {
+            content: "The late in-transit report is in the timeline, flagged late",
+            trigger: ".o_field_widget[name=milestone_ids] .o_data_row:contains('In Transit'):contains('Late')",
+        },
+        {
+            content: "Open the exceptions of the shipment",
+            trigger: ".o_notebook a.nav-link:contains('Exceptions')",
+            run: "click",
+        },
+        {
+            content: "The damage exception is listed",
+            trigger: ".o_field_widget[name=exception_ids] .o_data_row:contains('Two cartons crushed')",
+        },
+        {
+            content: "Go to the operations menu",
+            trigger: ".o_menu_sections button:contains('Operations')",
+            run: "click",
+        },
+        {
+            content: "Open the exception workbench",
+            trigger: ".dropdown-item:contains('Exception Workbench')",
+            run: "click",
+        },
+        {
+            content: "Resolve the damage exception from its card",
+            trigger: ".o_kanban_record:contains('Two cartons crushed') button[name=action_resolve]",
+            run: "click",
+        },
+        {
+            content: "The exception left the open exceptions",
+            trigger: ".o_kanban_renderer:not(:has(.o_kanban_record:contains('Two cartons crushed')))",
+        },
+    ],
+});

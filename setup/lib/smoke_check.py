@@ -1,0 +1,41 @@
+"""Check a running demo: the web client loads, admin can log in and read
+shipments over JSON-RPC, and the logistics API answers.
+
+Usage: python smoke_check.py <base url> <database>
+"""
+
+import sys
+
+import requests
+
+
+def check(base_url, database):
+    session = requests.Session()
+    login_page = session.get(f"{base_url}/web/login", timeout=30)
+    assert login_page.status_code == 200, f"/web/login answered {login_page.status_code}"
+    assert "oe_login_form" in login_page.text, "/web/login shows no login form"
+
+    def rpc(service, method, *args):
+        payload = {"jsonrpc": "2.0", "method": "call", "params": {"service": service, "method": method, "args": args}}
+        answer = session.post(f"{base_url}/jsonrpc", json=payload, timeout=30).json()
+        assert "error" not in answer, answer.get("error")
+        return answer["result"]
+
+    uid = rpc("common", "login", database, "admin", "admin")
+    assert uid, "admin / admin cannot log in"
+    count = rpc("object", "execute_kw", database, uid, "admin", "logistics.shipment", "search_count", [[]])
+    assert count > 0, "the demo has no shipments"
+
+    health = session.get(f"{base_url}/logistics/v1/health", timeout=30)
+    assert health.status_code == 200, f"/logistics/v1/health answered {health.status_code}"
+    assert health.json().get("status") == "ok", health.text
+    return count
+
+
+if __name__ == "__main__":
+    try:
+        shipments = check(sys.argv[1], sys.argv[2])
+    except (AssertionError, requests.RequestException, ValueError) as error:
+        print(f"smoke check failed: {error}")
+        sys.exit(1)
+    print(f"web client, JSON-RPC ({shipments} shipments) and logistics API answer")
