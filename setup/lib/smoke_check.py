@@ -16,14 +16,20 @@ def check(base_url, database):
     assert "oe_login_form" in login_page.text, "/web/login shows no login form"
 
     def rpc(service, method, *args):
-        payload = {"jsonrpc": "2.0", "method": "call", "params": {"service": service, "method": method, "args": args}}
+        payload = {
+            "jsonrpc": "2.0",
+            "method": "call",
+            "params": {"service": service, "method": method, "args": args},
+        }
         answer = session.post(f"{base_url}/jsonrpc", json=payload, timeout=30).json()
         assert "error" not in answer, answer.get("error")
         return answer["result"]
 
     uid = rpc("common", "login", database, "admin", "admin")
     assert uid, "admin / admin cannot log in"
-    count = rpc("object", "execute_kw", database, uid, "admin", "logistics.shipment", "search_count", [[]])
+    count = rpc(
+        "object", "execute_kw", database, uid, "admin", "logistics.shipment", "search_count", [[]]
+    )
     assert count > 0, "the demo has no shipments"
 
     health = session.get(f"{base_url}/logistics/v1/health", timeout=30)

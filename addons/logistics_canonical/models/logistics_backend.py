@@ -40,7 +40,9 @@ class LogisticsBackend(models.Model):
     company_id = fields.Many2one(
         "res.company", required=True, default=lambda self: self.env.company, index=True
     )
-    partner_id = fields.Many2one("res.partner", string="Counterpart", help="Who is on the other side.")
+    partner_id = fields.Many2one(
+        "res.partner", string="Counterpart", help="Who is on the other side."
+    )
     code_scheme_id = fields.Many2one(
         "logistics.code.scheme",
         string="Status Code List",
@@ -62,11 +64,21 @@ class LogisticsBackend(models.Model):
         default=600, help="Inbound requests accepted per minute (0: unlimited)."
     )
 
-    integration_message_count = fields.Integer(compute="_compute_integration_message_count", string="Integration Messages")
+    integration_message_count = fields.Integer(
+        compute="_compute_integration_message_count", string="Integration Messages"
+    )
 
     _sql_constraints = [
-        ("code_company_unique", "UNIQUE (code, company_id)", "Backend codes are unique per company."),
-        ("max_attempts_positive", "CHECK (max_attempts > 0)", "A message needs at least one attempt."),
+        (
+            "code_company_unique",
+            "UNIQUE (code, company_id)",
+            "Backend codes are unique per company.",
+        ),
+        (
+            "max_attempts_positive",
+            "CHECK (max_attempts > 0)",
+            "A message needs at least one attempt.",
+        ),
     ]
 
     def _compute_integration_message_count(self):

@@ -50,5 +50,5 @@ class LogisticsCodeMapping(models.Model):
         backend's own row if any, else the list's default (may be empty)."""
         domain = [("scheme_id.code", "=", scheme_code), ("code", "=", code)]
         backend_ids = [backend.id, False] if backend else [False]
-        rows = self.search(domain + [("backend_id", "in", backend_ids)])
+        rows = self.search([*domain, ("backend_id", "in", backend_ids)])
         return rows.sorted(lambda row: not row.backend_id)[:1]

@@ -88,21 +88,39 @@ class LogisticsDemo(models.AbstractModel):
                     "pieces": rng.randint(1, 33),
                     "stop_ids": [
                         fields.Command.create(
-                            {"sequence": 1, "stop_type": "pickup", "partner_id": origin.id,
-                             "window_start": pickup - timedelta(hours=1), "window_end": pickup + timedelta(hours=1)}
+                            {
+                                "sequence": 1,
+                                "stop_type": "pickup",
+                                "partner_id": origin.id,
+                                "window_start": pickup - timedelta(hours=1),
+                                "window_end": pickup + timedelta(hours=1),
+                            }
                         ),
                         fields.Command.create(
-                            {"sequence": 2, "stop_type": "delivery", "partner_id": destination.id,
-                             "window_start": pickup + timedelta(hours=29), "window_end": pickup + timedelta(hours=31)}
+                            {
+                                "sequence": 2,
+                                "stop_type": "delivery",
+                                "partner_id": destination.id,
+                                "window_start": pickup + timedelta(hours=29),
+                                "window_end": pickup + timedelta(hours=31),
+                            }
                         ),
                     ],
                     "charge_ids": [
                         fields.Command.create(
-                            {"charge_type": "linehaul", "amount": rng.randint(8, 30) * 50, "source": "rate_card",
-                             "validation_state": "valid"}
+                            {
+                                "charge_type": "linehaul",
+                                "amount": rng.randint(8, 30) * 50,
+                                "source": "rate_card",
+                                "validation_state": "valid",
+                            }
                         ),
                         fields.Command.create(
-                            {"charge_type": "fuel", "amount": rng.randint(4, 20) * 10, "source": "carrier_bill"}
+                            {
+                                "charge_type": "fuel",
+                                "amount": rng.randint(4, 20) * 10,
+                                "source": "carrier_bill",
+                            }
                         ),
                     ],
                 }
@@ -137,24 +155,31 @@ class LogisticsDemo(models.AbstractModel):
                 "event_time": pickup + timedelta(hours=hours, minutes=rng.randint(-20, 20)),
                 "event_utc_offset": rng.choice([-300, 0, 60, 120]),
                 "backend_id": backend.id,
-                "location_name": (stops[STOP_AT[code]].city if code in STOP_AT else rng.choice(
-                    ["Linehaul hub", "I-80 mile 212", "Cross-dock 4", "Border crossing"])),
+                "location_name": (
+                    stops[STOP_AT[code]].city
+                    if code in STOP_AT
+                    else rng.choice(
+                        ["Linehaul hub", "I-80 mile 212", "Cross-dock 4", "Border crossing"]
+                    )
+                ),
                 "stop_id": stops[STOP_AT[code]].id if code in STOP_AT else False,
                 "classifier": codes[code].default_classifier,
             }
             vals.update(extra)
             vals_list.append(vals)
 
-        for code, hours in PATH:
-            if hours > 0 and code != "PICKED_UP":
-                hours += delay
-            add(code, hours)
+        for code, planned_hours in PATH:
+            add(code, planned_hours + (delay if planned_hours > 0 and code != "PICKED_UP" else 0))
             if code == "IN_TRANSIT" and twist in ("delayed", "eta"):
                 reason = "Weather" if twist == "delayed" else False
                 if twist == "delayed":
                     add("DELAYED", 8, reason_code="AH", reason_text=reason)
-                add("ETA_UPDATED", 9, estimated_time=pickup + timedelta(hours=30 + delay + 2),
-                    classifier="estimated")
+                add(
+                    "ETA_UPDATED",
+                    9,
+                    estimated_time=pickup + timedelta(hours=30 + delay + 2),
+                    classifier="estimated",
+                )
             if code == "IN_TRANSIT" and progress == "attempted":
                 add("DELIVERY_ATTEMPTED", 30, reason_text="Consignee closed")
             if code == "ARRIVED_DELIVERY" and twist == "refused":
@@ -172,6 +197,9 @@ class LogisticsDemo(models.AbstractModel):
             self.env["logistics.milestone"].create(dict(vals_list[5]))
         if twist == "late_event":
             # an IN_TRANSIT report the carrier's app uploaded after delivery
-            late = dict(vals_list[5], event_time=vals_list[5]["event_time"] + timedelta(hours=3),
-                        location_name="Truck stop, delayed upload")
+            late = dict(
+                vals_list[5],
+                event_time=vals_list[5]["event_time"] + timedelta(hours=3),
+                location_name="Truck stop, delayed upload",
+            )
             self.env["logistics.milestone"].create(late)

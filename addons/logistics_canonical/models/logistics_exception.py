@@ -28,7 +28,12 @@ class LogisticsException(models.Model):
     severity = fields.Selection(SEVERITIES, required=True, default="medium", tracking=True)
     priority_rank = fields.Integer(compute="_compute_priority_rank", store=True)
     state = fields.Selection(
-        [("new", "New"), ("assigned", "Assigned"), ("resolved", "Resolved"), ("ignored", "Ignored")],
+        [
+            ("new", "New"),
+            ("assigned", "Assigned"),
+            ("resolved", "Resolved"),
+            ("ignored", "Ignored"),
+        ],
         required=True,
         default="new",
         tracking=True,
@@ -38,11 +43,15 @@ class LogisticsException(models.Model):
     company_id = fields.Many2one(
         "res.company", required=True, default=lambda self: self.env.company, index=True
     )
-    shipment_id = fields.Many2one("logistics.shipment", index=True, ondelete="cascade", check_company=True)
+    shipment_id = fields.Many2one(
+        "logistics.shipment", index=True, ondelete="cascade", check_company=True
+    )
     customer_id = fields.Many2one(related="shipment_id.customer_id", store=True)
     milestone_id = fields.Many2one("logistics.milestone", ondelete="set null")
     message_id = fields.Many2one(
-        "logistics.integration.message", string="Integration Message", ondelete="set null",
+        "logistics.integration.message",
+        string="Integration Message",
+        ondelete="set null",
         index="btree_not_null",
     )
     backend_id = fields.Many2one("logistics.backend", ondelete="set null")
@@ -73,7 +82,9 @@ class LogisticsException(models.Model):
         now = fields.Datetime.now()
         for exception in self:
             exception.is_overdue = bool(
-                exception.state in OPEN_STATES and exception.sla_deadline and exception.sla_deadline < now
+                exception.state in OPEN_STATES
+                and exception.sla_deadline
+                and exception.sla_deadline < now
             )
 
     def _search_is_overdue(self, operator, value):
@@ -108,7 +119,11 @@ class LogisticsException(models.Model):
         exception_type = self.env["logistics.exception.type"].browse(vals["exception_type_id"])
         company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
         backend = self.env["logistics.backend"].browse(vals.get("backend_id"))
-        rule = self.env["logistics.exception.ownership"].sudo()._match(exception_type, company, backend)
+        rule = (
+            self.env["logistics.exception.ownership"]
+            .sudo()
+            ._match(exception_type, company, backend)
+        )
         vals.setdefault("severity", exception_type.severity)
         if rule:
             vals.setdefault("team_id", rule.team_id.id)
@@ -162,7 +177,9 @@ class LogisticsException(models.Model):
     def _close(self, state):
         if any(exception.state not in OPEN_STATES for exception in self):
             raise UserError(self.env._("Only open exceptions can be resolved or ignored."))
-        self.write({"state": state, "closed_date": fields.Datetime.now(), "closed_by_id": self.env.uid})
+        self.write(
+            {"state": state, "closed_date": fields.Datetime.now(), "closed_by_id": self.env.uid}
+        )
 
     def action_assign_to_me(self):
         self.write({"user_id": self.env.uid, "state": "assigned"})

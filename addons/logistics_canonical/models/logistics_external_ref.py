@@ -12,7 +12,9 @@ class LogisticsExternalRef(models.Model):
 
     backend_id = fields.Many2one("logistics.backend", required=True, ondelete="cascade", index=True)
     res_model = fields.Char(string="Model", required=True, index=True)
-    res_id = fields.Many2oneReference(string="Record", model_field="res_model", required=True, index=True)
+    res_id = fields.Many2oneReference(
+        string="Record", model_field="res_model", required=True, index=True
+    )
     external_id = fields.Char(string="External ID", required=True)
     kind = fields.Char(help="What the identifier is for the backend: load id, PRO, BOL…")
     company_id = fields.Many2one(related="backend_id.company_id", store=True)

@@ -7,7 +7,9 @@ class LogisticsFreightCharge(models.Model):
     _order = "shipment_id, sequence, id"
     _check_company_auto = True
 
-    shipment_id = fields.Many2one("logistics.shipment", required=True, ondelete="cascade", index=True)
+    shipment_id = fields.Many2one(
+        "logistics.shipment", required=True, ondelete="cascade", index=True
+    )
     company_id = fields.Many2one(related="shipment_id.company_id", store=True, index=True)
     sequence = fields.Integer(default=10)
     charge_type = fields.Selection(

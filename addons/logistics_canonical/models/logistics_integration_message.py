@@ -23,15 +23,26 @@ class LogisticsIntegrationMessage(models.Model):
     _order = "id desc"
 
     direction = fields.Selection(
-        [("inbound", "Inbound"), ("outbound", "Outbound")], required=True, default="inbound", index=True
+        [("inbound", "Inbound"), ("outbound", "Outbound")],
+        required=True,
+        default="inbound",
+        index=True,
     )
-    backend_id = fields.Many2one("logistics.backend", required=True, ondelete="restrict", index=True)
+    backend_id = fields.Many2one(
+        "logistics.backend", required=True, ondelete="restrict", index=True
+    )
     company_id = fields.Many2one(related="backend_id.company_id", store=True, index=True)
     message_type = fields.Char(
         string="Type", required=True, default="event", help="e.g. event, x12_214, iftsta, tender."
     )
     payload_format = fields.Selection(
-        [("json", "JSON"), ("x12", "X12"), ("edifact", "EDIFACT"), ("xml", "XML"), ("text", "Text")],
+        [
+            ("json", "JSON"),
+            ("x12", "X12"),
+            ("edifact", "EDIFACT"),
+            ("xml", "XML"),
+            ("text", "Text"),
+        ],
         string="Format",
         required=True,
         default="json",
@@ -40,7 +51,9 @@ class LogisticsIntegrationMessage(models.Model):
     correlation_id = fields.Char(readonly=True, index=True)
     payload = fields.Text(readonly=True, help="The raw payload, exactly as received or sent.")
     content_type = fields.Char(readonly=True)
-    state = fields.Selection(MESSAGE_STATES, required=True, default="received", index=True, readonly=True)
+    state = fields.Selection(
+        MESSAGE_STATES, required=True, default="received", index=True, readonly=True
+    )
     attempts = fields.Integer(readonly=True)
     error_code = fields.Char(readonly=True)
     error_message = fields.Text(readonly=True)

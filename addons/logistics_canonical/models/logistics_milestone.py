@@ -6,8 +6,13 @@ from ..lib.tracking import Fact
 CLASSIFIERS = [("planned", "Planned"), ("estimated", "Estimated"), ("actual", "Actual")]
 # Changing one of these changes what the history says about the shipment.
 TRACKING_FIELDS = {
-    "shipment_id", "stop_id", "milestone_code_id", "classifier", "event_time",
-    "estimated_time", "is_retracted",
+    "shipment_id",
+    "stop_id",
+    "milestone_code_id",
+    "classifier",
+    "event_time",
+    "estimated_time",
+    "is_retracted",
 }
 
 
@@ -19,7 +24,9 @@ class LogisticsMilestone(models.Model):
     _order = "event_time desc, id desc"
     _check_company_auto = True
 
-    shipment_id = fields.Many2one("logistics.shipment", required=True, ondelete="cascade", index=True)
+    shipment_id = fields.Many2one(
+        "logistics.shipment", required=True, ondelete="cascade", index=True
+    )
     company_id = fields.Many2one(related="shipment_id.company_id", store=True, index=True)
     stop_id = fields.Many2one(
         "logistics.shipment.stop",
@@ -27,7 +34,11 @@ class LogisticsMilestone(models.Model):
         domain="[('shipment_id', '=', shipment_id)]",
     )
     milestone_code_id = fields.Many2one(
-        "logistics.milestone.code", string="Milestone", required=True, ondelete="restrict", index=True
+        "logistics.milestone.code",
+        string="Milestone",
+        required=True,
+        ondelete="restrict",
+        index=True,
     )
     code = fields.Char(related="milestone_code_id.code", store=True, index=True)
     category = fields.Selection(related="milestone_code_id.category", store=True)
@@ -35,14 +46,15 @@ class LogisticsMilestone(models.Model):
     classifier = fields.Selection(CLASSIFIERS, required=True, default="actual")
     event_time = fields.Datetime(required=True, index=True, help="When it happened (UTC).")
     event_utc_offset = fields.Integer(
-        string="UTC Offset (min)", help="Offset of the place the event happened, as sent by the source."
+        string="UTC Offset (min)",
+        help="Offset of the place the event happened, as sent by the source.",
     )
     event_time_local = fields.Char(string="Local Event Time", compute="_compute_event_time_local")
     received_time = fields.Datetime(
         required=True, default=fields.Datetime.now, readonly=True, help="When we learnt it."
     )
     estimated_time = fields.Datetime(
-        string="Estimated Time", help="The predicted time an estimate carries (e.g. a new ETA)."
+        help="The predicted time an estimate carries (e.g. a new ETA)."
     )
     location_name = fields.Char(string="Location")
     location_code = fields.Char(help="UN/LOCODE, SPLC or the source's own location id.")
@@ -50,21 +62,27 @@ class LogisticsMilestone(models.Model):
     country_id = fields.Many2one("res.country")
     reason_code = fields.Char(help="Why, in the source's words (e.g. X12 AT7-02).")
     reason_text = fields.Char(string="Reason")
-    backend_id = fields.Many2one("logistics.backend", string="Source", index=True, ondelete="restrict")
+    backend_id = fields.Many2one(
+        "logistics.backend", string="Source", index=True, ondelete="restrict"
+    )
     source_code = fields.Char(help="The code exactly as the source sent it.")
     source_text = fields.Char(help="The source's own description of the event.")
     message_id = fields.Many2one(
-        "logistics.integration.message", string="Integration Message", index="btree_not_null",
+        "logistics.integration.message",
+        string="Integration Message",
+        index="btree_not_null",
         ondelete="set null",
     )
     note = fields.Text()
     is_late = fields.Boolean(
-        string="Late", readonly=True,
+        string="Late",
+        readonly=True,
         help="Received after an event that happened later: shown in the timeline, "
         "never moves the shipment backwards.",
     )
     is_duplicate = fields.Boolean(
-        string="Duplicate", readonly=True,
+        string="Duplicate",
+        readonly=True,
         help="Same milestone, time and stop as one already recorded: ignored for status.",
     )
     is_retracted = fields.Boolean(
@@ -89,12 +107,16 @@ class LogisticsMilestone(models.Model):
     @api.depends("event_time", "event_utc_offset")
     def _compute_event_time_local(self):
         for milestone in self:
-            milestone.event_time_local = format_local(milestone.event_time, milestone.event_utc_offset)
+            milestone.event_time_local = format_local(
+                milestone.event_time, milestone.event_utc_offset
+            )
 
     @api.depends("milestone_code_id", "event_time")
     def _compute_display_name(self):
         for milestone in self:
-            milestone.display_name = f"{milestone.milestone_code_id.name or ''} @ {milestone.event_time or ''}"
+            milestone.display_name = (
+                f"{milestone.milestone_code_id.name or ''} @ {milestone.event_time or ''}"
+            )
 
     def _tracking_fact(self):
         self.ensure_one()

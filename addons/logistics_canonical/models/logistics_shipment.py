@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from ..lib.tracking import Fact, derive
+from ..lib.tracking import derive
 from .logistics_milestone_code import SHIPMENT_STATUSES
 
 FINAL_STATUSES = ("delivered", "lost", "returned", "cancelled")
@@ -21,9 +21,7 @@ class LogisticsShipment(models.Model):
         "res.company", required=True, default=lambda self: self.env.company, index=True
     )
     currency_id = fields.Many2one(related="company_id.currency_id")
-    customer_id = fields.Many2one(
-        "res.partner", tracking=True, index=True, check_company=True
-    )
+    customer_id = fields.Many2one("res.partner", tracking=True, index=True, check_company=True)
     carrier_id = fields.Many2one(
         "res.partner",
         tracking=True,
@@ -61,7 +59,12 @@ class LogisticsShipment(models.Model):
 
     # Derived from the milestone history by _refresh_tracking, never typed in.
     status = fields.Selection(
-        SHIPMENT_STATUSES, default="draft", required=True, readonly=True, tracking=True, index=True,
+        SHIPMENT_STATUSES,
+        default="draft",
+        required=True,
+        readonly=True,
+        tracking=True,
+        index=True,
         group_expand="_group_expand_status",
     )
     status_milestone_id = fields.Many2one(
@@ -80,7 +83,9 @@ class LogisticsShipment(models.Model):
     stop_ids = fields.One2many("logistics.shipment.stop", "shipment_id", string="Stops", copy=True)
     milestone_ids = fields.One2many("logistics.milestone", "shipment_id", string="Timeline")
     exception_ids = fields.One2many("logistics.exception", "shipment_id", string="Exceptions")
-    charge_ids = fields.One2many("logistics.freight.charge", "shipment_id", string="Freight Charges")
+    charge_ids = fields.One2many(
+        "logistics.freight.charge", "shipment_id", string="Freight Charges"
+    )
     external_ref_ids = fields.One2many(
         "logistics.external.ref",
         "res_id",
@@ -98,7 +103,11 @@ class LogisticsShipment(models.Model):
     total_charges = fields.Monetary(compute="_compute_total_charges", currency_field="currency_id")
 
     _sql_constraints = [
-        ("name_company_unique", "UNIQUE (name, company_id)", "Shipment references are unique per company."),
+        (
+            "name_company_unique",
+            "UNIQUE (name, company_id)",
+            "Shipment references are unique per company.",
+        ),
     ]
 
     @api.model_create_multi
@@ -171,7 +180,9 @@ class LogisticsShipment(models.Model):
     def _compute_total_charges(self):
         for shipment in self:
             shipment.total_charges = sum(
-                shipment.charge_ids.filtered(lambda c: c.validation_state != "rejected").mapped("amount")
+                shipment.charge_ids.filtered(lambda c: c.validation_state != "rejected").mapped(
+                    "amount"
+                )
             )
 
     def _refresh_tracking(self):
@@ -214,14 +225,18 @@ class LogisticsShipment(models.Model):
 
     def action_view_exceptions(self):
         self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id("logistics_canonical.action_exception")
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "logistics_canonical.action_exception"
+        )
         action["domain"] = [("shipment_id", "=", self.id)]
         action["context"] = {"default_shipment_id": self.id}
         return action
 
     def action_view_milestones(self):
         self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id("logistics_canonical.action_milestone")
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "logistics_canonical.action_milestone"
+        )
         action["domain"] = [("shipment_id", "=", self.id)]
         action["context"] = {"default_shipment_id": self.id}
         return action

@@ -7,7 +7,9 @@ class LogisticsShipmentStop(models.Model):
     _order = "shipment_id, sequence, id"
     _check_company_auto = True
 
-    shipment_id = fields.Many2one("logistics.shipment", required=True, ondelete="cascade", index=True)
+    shipment_id = fields.Many2one(
+        "logistics.shipment", required=True, ondelete="cascade", index=True
+    )
     company_id = fields.Many2one(related="shipment_id.company_id", store=True, index=True)
     sequence = fields.Integer(default=10)
     stop_type = fields.Selection(
@@ -28,7 +30,9 @@ class LogisticsShipmentStop(models.Model):
         store=True,
     )
     is_late = fields.Boolean(
-        compute="_compute_state", store=True, help="Arrived after the end of the appointment window."
+        compute="_compute_state",
+        store=True,
+        help="Arrived after the end of the appointment window.",
     )
 
     @api.depends("partner_id.city")

@@ -12,20 +12,31 @@ class TestAccess(LogisticsCase):
         cls.company_a = cls.env.company
         cls.company_b = cls.env["res.company"].create({"name": "Company B Logistics"})
         cls.user = new_test_user(
-            cls.env, login="log_user", groups="logistics_canonical.group_logistics_user",
-            company_id=cls.company_a.id, company_ids=[cls.company_a.id],
+            cls.env,
+            login="log_user",
+            groups="logistics_canonical.group_logistics_user",
+            company_id=cls.company_a.id,
+            company_ids=[cls.company_a.id],
         )
         cls.manager = new_test_user(
-            cls.env, login="log_manager", groups="logistics_canonical.group_logistics_manager",
-            company_id=cls.company_a.id, company_ids=[cls.company_a.id],
+            cls.env,
+            login="log_manager",
+            groups="logistics_canonical.group_logistics_manager",
+            company_id=cls.company_a.id,
+            company_ids=[cls.company_a.id],
         )
         cls.admin = new_test_user(
-            cls.env, login="log_admin", groups="logistics_canonical.group_integration_admin",
-            company_id=cls.company_a.id, company_ids=[cls.company_a.id],
+            cls.env,
+            login="log_admin",
+            groups="logistics_canonical.group_integration_admin",
+            company_id=cls.company_a.id,
+            company_ids=[cls.company_a.id],
         )
         cls.shipment_a = cls.create_shipment()
-        cls.shipment_b = cls.env["logistics.shipment"].with_company(cls.company_b).create(
-            {"company_id": cls.company_b.id}
+        cls.shipment_b = (
+            cls.env["logistics.shipment"]
+            .with_company(cls.company_b)
+            .create({"company_id": cls.company_b.id})
         )
         cls.backend.write({"password": "s3cret", "api_token": "tok-123"})
 
@@ -40,8 +51,12 @@ class TestAccess(LogisticsCase):
         self.report(self.shipment_b, "DAMAGED", "2024-05-01T10:00:00Z")
         self.assertTrue(self.shipment_b.exception_ids)
         as_user = self.env(user=self.user)
-        self.assertFalse(as_user["logistics.milestone"].search([("shipment_id", "=", self.shipment_b.id)]))
-        self.assertFalse(as_user["logistics.exception"].search([("shipment_id", "=", self.shipment_b.id)]))
+        self.assertFalse(
+            as_user["logistics.milestone"].search([("shipment_id", "=", self.shipment_b.id)])
+        )
+        self.assertFalse(
+            as_user["logistics.exception"].search([("shipment_id", "=", self.shipment_b.id)])
+        )
         self.assertEqual(self.shipment_b.exception_ids.company_id, self.company_b)
 
     def test_user_sees_backends_but_not_their_secrets(self):
@@ -52,7 +67,9 @@ class TestAccess(LogisticsCase):
                 backend.read([field])
         with self.assertRaises(AccessError):
             self.backend.with_user(self.manager).read(["password"])
-        self.assertEqual(self.backend.with_user(self.admin).read(["password"])[0]["password"], "s3cret")
+        self.assertEqual(
+            self.backend.with_user(self.admin).read(["password"])[0]["password"], "s3cret"
+        )
 
     def test_only_admins_edit_backends(self):
         with self.assertRaises(AccessError):
@@ -88,7 +105,10 @@ class TestAccess(LogisticsCase):
         exception.action_resolve()
         self.assertEqual(exception.state, "resolved")
         self.env["logistics.milestone"].with_user(self.user).create(
-            {"shipment_id": shipment.id, "milestone_code_id": self.code("IN_TRANSIT").id,
-             "event_time": "2024-05-01 12:00:00"}
+            {
+                "shipment_id": shipment.id,
+                "milestone_code_id": self.code("IN_TRANSIT").id,
+                "event_time": "2024-05-01 12:00:00",
+            }
         )
         self.assertEqual(shipment.status, "in_transit")

@@ -41,20 +41,36 @@ class TestCodeMapping(LogisticsCase):
         other = self.env["logistics.backend"].create({"name": "Other", "code": "other"})
         scheme = self.env.ref("logistics_canonical.code_scheme_x12_214_at7_status")
         Mapping.create(
-            {"scheme_id": scheme.id, "code": "AV", "backend_id": self.backend.id,
-             "milestone_code_id": self.code("OUT_FOR_DELIVERY").id}
+            {
+                "scheme_id": scheme.id,
+                "code": "AV",
+                "backend_id": self.backend.id,
+                "milestone_code_id": self.code("OUT_FOR_DELIVERY").id,
+            }
         )
-        self.assertEqual(Mapping._resolve("x12_214_at7_status", "AV", self.backend).milestone_code_id.code,
-                         "OUT_FOR_DELIVERY")
-        self.assertEqual(Mapping._resolve("x12_214_at7_status", "AV", other).milestone_code_id.code, "IN_TRANSIT")
+        self.assertEqual(
+            Mapping._resolve("x12_214_at7_status", "AV", self.backend).milestone_code_id.code,
+            "OUT_FOR_DELIVERY",
+        )
+        self.assertEqual(
+            Mapping._resolve("x12_214_at7_status", "AV", other).milestone_code_id.code, "IN_TRANSIT"
+        )
 
     def test_one_default_and_one_override_per_code(self):
         scheme = self.env.ref("logistics_canonical.code_scheme_x12_214_at7_status")
-        with mute_logger("odoo.sql_db"), self.assertRaises(psycopg2.IntegrityError), self.cr.savepoint():
+        with (
+            mute_logger("odoo.sql_db"),
+            self.assertRaises(psycopg2.IntegrityError),
+            self.cr.savepoint(),
+        ):
             self.env["logistics.code.mapping"].create({"scheme_id": scheme.id, "code": "D1"})
         vals = {"scheme_id": scheme.id, "code": "D1", "backend_id": self.backend.id}
         self.env["logistics.code.mapping"].create(vals)
-        with mute_logger("odoo.sql_db"), self.assertRaises(psycopg2.IntegrityError), self.cr.savepoint():
+        with (
+            mute_logger("odoo.sql_db"),
+            self.assertRaises(psycopg2.IntegrityError),
+            self.cr.savepoint(),
+        ):
             self.env["logistics.code.mapping"].create(vals)
 
     def test_external_reference_binding_is_idempotent(self):

@@ -21,17 +21,23 @@ class TestExceptionWorkbench(LogisticsCase):
     def test_exception_milestone_raises_an_owned_exception_with_sla(self):
         shipment = self.create_shipment()
         before = fields.Datetime.now()
-        milestone = self.report(shipment, "DELAYED", "2024-05-01T12:00:00Z", reason_code="AH", reason_text="Weather")
+        milestone = self.report(
+            shipment, "DELAYED", "2024-05-01T12:00:00Z", reason_code="AH", reason_text="Weather"
+        )
         exception = shipment.exception_ids
         self.assertEqual(len(exception), 1)
         self.assertEqual(exception.exception_type_id, self.delayed)
         self.assertEqual(exception.milestone_id, milestone)
-        self.assertEqual(exception.team_id, self.dispatch, "the ownership matrix routes delays to dispatch")
+        self.assertEqual(
+            exception.team_id, self.dispatch, "the ownership matrix routes delays to dispatch"
+        )
         self.assertEqual(exception.severity, "medium")
         self.assertEqual(exception.state, "new")
         self.assertIn("Weather", exception.name)
         self.assertAlmostEqual(
-            exception.sla_deadline, before + timedelta(hours=self.delayed.sla_hours), delta=timedelta(minutes=1)
+            exception.sla_deadline,
+            before + timedelta(hours=self.delayed.sla_hours),
+            delta=timedelta(minutes=1),
         )
         self.assertEqual(shipment.open_exception_count, 1)
 
@@ -43,19 +49,33 @@ class TestExceptionWorkbench(LogisticsCase):
     def test_most_specific_ownership_row_wins(self):
         self.env["logistics.exception.ownership"].create(
             [
-                {"exception_type_id": self.damaged.id, "team_id": self.dispatch.id, "sequence": 1,
-                 "company_id": self.env.company.id},
-                {"exception_type_id": self.damaged.id, "team_id": self.service.id, "user_id": self.owner.id,
-                 "backend_id": self.backend.id, "sla_hours": 1, "sequence": 99},
+                {
+                    "exception_type_id": self.damaged.id,
+                    "team_id": self.dispatch.id,
+                    "sequence": 1,
+                    "company_id": self.env.company.id,
+                },
+                {
+                    "exception_type_id": self.damaged.id,
+                    "team_id": self.service.id,
+                    "user_id": self.owner.id,
+                    "backend_id": self.backend.id,
+                    "sla_hours": 1,
+                    "sequence": 99,
+                },
             ]
         )
         shipment = self.create_shipment()
         self.report(shipment, "DAMAGED", "2024-05-01T12:00:00Z")
         exception = shipment.exception_ids
-        self.assertEqual(exception.team_id, self.service, "a backend-specific row beats a company row")
+        self.assertEqual(
+            exception.team_id, self.service, "a backend-specific row beats a company row"
+        )
         self.assertEqual(exception.user_id, self.owner)
         self.assertEqual(exception.state, "assigned", "an exception with an owner is assigned")
-        self.assertLess(exception.sla_deadline, fields.Datetime.now() + timedelta(hours=1, minutes=1))
+        self.assertLess(
+            exception.sla_deadline, fields.Datetime.now() + timedelta(hours=1, minutes=1)
+        )
 
     def test_assign_resolve_ignore_reopen(self):
         shipment = self.create_shipment()
@@ -77,7 +97,9 @@ class TestExceptionWorkbench(LogisticsCase):
         self.assertEqual(shipment.open_exception_count, 1)
 
     def test_giving_an_owner_assigns(self):
-        exception = self.env["logistics.exception"].create({"name": "Check", "exception_type_id": self.delayed.id})
+        exception = self.env["logistics.exception"].create(
+            {"name": "Check", "exception_type_id": self.delayed.id}
+        )
         self.assertEqual(exception.state, "new")
         exception.user_id = self.owner
         self.assertEqual(exception.state, "assigned")
@@ -85,15 +107,23 @@ class TestExceptionWorkbench(LogisticsCase):
     def test_overdue_filter(self):
         Exception = self.env["logistics.exception"]
         past = fields.Datetime.now() - timedelta(hours=1)
-        overdue = Exception.create({"name": "Old", "exception_type_id": self.delayed.id, "sla_deadline": past})
-        closed = Exception.create({"name": "Closed", "exception_type_id": self.delayed.id, "sla_deadline": past})
+        overdue = Exception.create(
+            {"name": "Old", "exception_type_id": self.delayed.id, "sla_deadline": past}
+        )
+        closed = Exception.create(
+            {"name": "Closed", "exception_type_id": self.delayed.id, "sla_deadline": past}
+        )
         closed.action_resolve()
         fresh = Exception.create({"name": "Fresh", "exception_type_id": self.delayed.id})
-        found = Exception.search([("is_overdue", "=", True), ("id", "in", (overdue | closed | fresh).ids)])
+        found = Exception.search(
+            [("is_overdue", "=", True), ("id", "in", (overdue | closed | fresh).ids)]
+        )
         self.assertEqual(found, overdue)
         self.assertTrue(overdue.is_overdue)
         self.assertFalse(closed.is_overdue)
-        not_overdue = Exception.search([("is_overdue", "=", False), ("id", "in", (overdue | closed | fresh).ids)])
+        not_overdue = Exception.search(
+            [("is_overdue", "=", False), ("id", "in", (overdue | closed | fresh).ids)]
+        )
         self.assertEqual(not_overdue, closed | fresh)
 
     def test_late_shipment_filter(self):

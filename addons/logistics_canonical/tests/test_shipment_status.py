@@ -32,7 +32,9 @@ EXPECTED_STATUS = {
 class TestShipmentStatus(LogisticsCase):
     def test_every_canonical_code_has_its_status(self):
         codes = self.env["logistics.milestone.code"].search([])
-        self.assertEqual(set(codes.mapped("code")), set(EXPECTED_STATUS), "taxonomy and test disagree")
+        self.assertEqual(
+            set(codes.mapped("code")), set(EXPECTED_STATUS), "taxonomy and test disagree"
+        )
         for code, status in EXPECTED_STATUS.items():
             with self.subTest(code=code):
                 shipment = self.create_shipment()
@@ -40,8 +42,17 @@ class TestShipmentStatus(LogisticsCase):
                 self.assertEqual(shipment.status, status)
 
     def test_every_status_code_outranks_the_earlier_steps(self):
-        path = ["TENDERED", "TENDER_ACCEPTED", "DISPATCHED", "ARRIVED_PICKUP", "PICKED_UP", "IN_TRANSIT",
-                "OUT_FOR_DELIVERY", "ARRIVED_DELIVERY", "DELIVERED"]
+        path = [
+            "TENDERED",
+            "TENDER_ACCEPTED",
+            "DISPATCHED",
+            "ARRIVED_PICKUP",
+            "PICKED_UP",
+            "IN_TRANSIT",
+            "OUT_FOR_DELIVERY",
+            "ARRIVED_DELIVERY",
+            "DELIVERED",
+        ]
         ranks = [self.code(code).rank for code in path]
         self.assertEqual(ranks, sorted(ranks))
         self.assertEqual(len(set(ranks)), len(ranks))
@@ -74,7 +85,9 @@ class TestShipmentStatus(LogisticsCase):
         shipment = self.create_shipment()
         self.report(shipment, "DELIVERED", "2024-05-02T09:30:00+00:00")
         late = self.report(shipment, "IN_TRANSIT", "2024-05-02T11:00:00+00:00")
-        self.assertEqual(shipment.status, "delivered", "a later-dated but lower-ranked event does not regress")
+        self.assertEqual(
+            shipment.status, "delivered", "a later-dated but lower-ranked event does not regress"
+        )
         self.assertFalse(late.is_late, "its event time is after everything received before")
         older = self.report(shipment, "IN_TRANSIT", "2024-05-01T11:00:00+00:00")
         self.assertTrue(older.is_late)
@@ -91,7 +104,9 @@ class TestShipmentStatus(LogisticsCase):
         self.assertTrue(dup_delay.is_duplicate)
         self.assertFalse(first.is_duplicate)
         self.assertEqual(shipment.status_milestone_id, first)
-        self.assertEqual(len(shipment.exception_ids), 1, "a duplicate delay raises no second exception")
+        self.assertEqual(
+            len(shipment.exception_ids), 1, "a duplicate delay raises no second exception"
+        )
 
     def test_timezone_aware_event_times_are_ordered_by_instant(self):
         shipment = self.create_shipment()
@@ -107,15 +122,30 @@ class TestShipmentStatus(LogisticsCase):
 
     def test_latest_eta_by_event_time(self):
         shipment = self.create_shipment(planned_delivery=datetime(2024, 5, 2, 10, 0))
-        self.report(shipment, "ETA_UPDATED", "2024-05-01T12:00:00Z", estimated_time=datetime(2024, 5, 2, 9, 0))
+        self.report(
+            shipment,
+            "ETA_UPDATED",
+            "2024-05-01T12:00:00Z",
+            estimated_time=datetime(2024, 5, 2, 9, 0),
+        )
         self.assertEqual(shipment.eta, datetime(2024, 5, 2, 9, 0))
         self.assertFalse(shipment.is_delayed)
-        self.report(shipment, "ETA_UPDATED", "2024-05-01T18:00:00Z", estimated_time=datetime(2024, 5, 2, 14, 0))
+        self.report(
+            shipment,
+            "ETA_UPDATED",
+            "2024-05-01T18:00:00Z",
+            estimated_time=datetime(2024, 5, 2, 14, 0),
+        )
         self.assertEqual(shipment.eta, datetime(2024, 5, 2, 14, 0))
         self.assertTrue(shipment.is_delayed)
         self.assertTrue(shipment.is_late)
         # an older estimate delivered late does not overwrite the newer one
-        self.report(shipment, "ETA_UPDATED", "2024-05-01T15:00:00Z", estimated_time=datetime(2024, 5, 2, 8, 0))
+        self.report(
+            shipment,
+            "ETA_UPDATED",
+            "2024-05-01T15:00:00Z",
+            estimated_time=datetime(2024, 5, 2, 8, 0),
+        )
         self.assertEqual(shipment.eta, datetime(2024, 5, 2, 14, 0))
         self.assertEqual(shipment.status, "draft", "an estimate does not move the status")
 
@@ -157,9 +187,14 @@ class TestShipmentStatus(LogisticsCase):
     def test_status_change_is_tracked_in_the_chatter(self):
         self.env = self.env(context=dict(self.env.context, tracking_disable=False))
         shipment = self.env["logistics.shipment"].create({"customer_id": self.customer.id})
+        # Tracking is written when a transaction commits, and never for a record
+        # created in the same transaction: close the creation first.
+        self.env.cr.precommit.run()
         self.report(shipment, "PICKED_UP", "2024-05-01T08:00:00Z")
-        self.env.cr.precommit.run()  # tracking values are written when the transaction commits
-        tracked = shipment.message_ids.tracking_value_ids.filtered(lambda t: t.field_id.name == "status")
+        self.env.cr.precommit.run()
+        tracked = shipment.message_ids.tracking_value_ids.filtered(
+            lambda t: t.field_id.name == "status"
+        )
         self.assertTrue(tracked)
 
     def test_record_milestone_wizard(self):

@@ -8,8 +8,12 @@ from ..lib.timeutil import format_local, parse_event_time
 @tagged("at_install", "-post_install")
 class TestEventTime(BaseCase):
     def test_offset_is_converted_to_utc_and_kept(self):
-        self.assertEqual(parse_event_time("2024-05-01T14:03:00+02:00"), (datetime(2024, 5, 1, 12, 3), 120))
-        self.assertEqual(parse_event_time("2024-05-01T07:03:00-05:00"), (datetime(2024, 5, 1, 12, 3), -300))
+        self.assertEqual(
+            parse_event_time("2024-05-01T14:03:00+02:00"), (datetime(2024, 5, 1, 12, 3), 120)
+        )
+        self.assertEqual(
+            parse_event_time("2024-05-01T07:03:00-05:00"), (datetime(2024, 5, 1, 12, 3), -300)
+        )
         self.assertEqual(parse_event_time("2024-05-01T12:03:00Z"), (datetime(2024, 5, 1, 12, 3), 0))
 
     def test_time_without_offset_is_refused(self):

@@ -8,12 +8,14 @@ T0 = datetime(2024, 5, 1, 8, 0)
 
 
 def fact(key, code, hours, rank=0, status=None, **kw):
-    return Fact(key=key, code=code, event_time=T0 + timedelta(hours=hours), rank=rank, status=status, **kw)
+    return Fact(
+        key=key, code=code, event_time=T0 + timedelta(hours=hours), rank=rank, status=status, **kw
+    )
 
 
-PICKED = dict(rank=50, status="picked_up")
-TRANSIT = dict(rank=60, status="in_transit")
-DELIVERED = dict(rank=90, status="delivered")
+PICKED = {"rank": 50, "status": "picked_up"}
+TRANSIT = {"rank": 60, "status": "in_transit"}
+DELIVERED = {"rank": 90, "status": "delivered"}
 
 
 @tagged("at_install", "-post_install")
@@ -27,7 +29,11 @@ class TestDerive(BaseCase):
 
     def test_in_order_history_ends_at_the_last_status(self):
         state = derive(
-            [fact(1, "PICKED_UP", 0, **PICKED), fact(2, "IN_TRANSIT", 2, **TRANSIT), fact(3, "DELIVERED", 9, **DELIVERED)]
+            [
+                fact(1, "PICKED_UP", 0, **PICKED),
+                fact(2, "IN_TRANSIT", 2, **TRANSIT),
+                fact(3, "DELIVERED", 9, **DELIVERED),
+            ]
         )
         self.assertEqual(state.status, "delivered")
         self.assertEqual(state.status_key, 3)
@@ -46,9 +52,11 @@ class TestDerive(BaseCase):
         self.assertEqual(state.dates["PICKED_UP"], T0)
 
     def test_equal_rank_takes_the_latest_event_time_not_the_latest_received(self):
-        accepted = dict(rank=20, status="accepted")
-        rejected = dict(rank=20, status="rejected")
-        state = derive([fact(1, "TENDER_REJECTED", 3, **rejected), fact(2, "TENDER_ACCEPTED", 1, **accepted)])
+        accepted = {"rank": 20, "status": "accepted"}
+        rejected = {"rank": 20, "status": "rejected"}
+        state = derive(
+            [fact(1, "TENDER_REJECTED", 3, **rejected), fact(2, "TENDER_ACCEPTED", 1, **accepted)]
+        )
         self.assertEqual(state.status, "rejected")
 
     def test_duplicate_is_flagged_and_ignored(self):
@@ -58,13 +66,19 @@ class TestDerive(BaseCase):
 
     def test_same_code_at_another_stop_is_no_duplicate(self):
         state = derive(
-            [fact(1, "IN_TRANSIT", 2, stop=7, **TRANSIT), fact(2, "IN_TRANSIT", 2, stop=8, **TRANSIT)]
+            [
+                fact(1, "IN_TRANSIT", 2, stop=7, **TRANSIT),
+                fact(2, "IN_TRANSIT", 2, stop=8, **TRANSIT),
+            ]
         )
         self.assertEqual(state.duplicates, set())
 
     def test_retracted_fact_counts_for_nothing(self):
         state = derive(
-            [fact(1, "IN_TRANSIT", 2, **TRANSIT), fact(2, "DELIVERED", 9, retracted=True, **DELIVERED)]
+            [
+                fact(1, "IN_TRANSIT", 2, **TRANSIT),
+                fact(2, "DELIVERED", 9, retracted=True, **DELIVERED),
+            ]
         )
         self.assertEqual(state.status, "in_transit")
         self.assertNotIn("DELIVERED", state.dates)
@@ -88,7 +102,15 @@ class TestDerive(BaseCase):
     def test_stop_times_come_from_stop_events(self):
         state = derive(
             [
-                fact(1, "ARRIVED_PICKUP", 0, rank=40, status="at_pickup", stop=3, stop_event="arrival"),
+                fact(
+                    1,
+                    "ARRIVED_PICKUP",
+                    0,
+                    rank=40,
+                    status="at_pickup",
+                    stop=3,
+                    stop_event="arrival",
+                ),
                 fact(2, "PICKED_UP", 1, stop=3, stop_event="departure", **PICKED),
             ]
         )

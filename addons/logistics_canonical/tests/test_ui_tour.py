@@ -10,20 +10,27 @@ class TestShipmentTour(HttpCase):
             self.env, login="tour_dispatcher", groups="logistics_canonical.group_logistics_user"
         )
         shipment = self.env["logistics.shipment"].create(
-            {"customer_reference": "TOUR-PO-1",
-             "customer_id": self.env["res.partner"].create({"name": "Tour Customer"}).id}
+            {
+                "customer_reference": "TOUR-PO-1",
+                "customer_id": self.env["res.partner"].create({"name": "Tour Customer"}).id,
+            }
         )
         codes = {c.code: c for c in self.env["logistics.milestone.code"].search([])}
         for code, when, extra in [
             ("PICKED_UP", "2024-05-01T08:00:00Z", {}),
             ("DELIVERED", "2024-05-02T09:00:00Z", {}),
-            ("DAMAGED", "2024-05-02T09:05:00Z", {"reason_text": "Two cartons crushed"}),
+            ("DAMAGED", "2024-05-02T09:05:00Z", {"reason_text": "Tour pallet 7 crushed"}),
             ("IN_TRANSIT", "2024-05-01T18:00:00Z", {}),  # arrives after delivery: late
         ]:
             event_time, offset = parse_event_time(when)
             self.env["logistics.milestone"].create(
-                {"shipment_id": shipment.id, "milestone_code_id": codes[code].id, "event_time": event_time,
-                 "event_utc_offset": offset, **extra}
+                {
+                    "shipment_id": shipment.id,
+                    "milestone_code_id": codes[code].id,
+                    "event_time": event_time,
+                    "event_utc_offset": offset,
+                    **extra,
+                }
             )
         exception = shipment.exception_ids
         self.assertEqual(exception.state, "new")

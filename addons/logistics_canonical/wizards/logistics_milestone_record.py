@@ -10,11 +10,15 @@ class LogisticsMilestoneRecord(models.TransientModel):
     _description = "Record a Milestone"
 
     shipment_id = fields.Many2one("logistics.shipment", required=True)
-    milestone_code_id = fields.Many2one("logistics.milestone.code", string="Milestone", required=True)
+    milestone_code_id = fields.Many2one(
+        "logistics.milestone.code", string="Milestone", required=True
+    )
     classifier = fields.Selection(CLASSIFIERS, required=True, default="actual")
     event_time = fields.Datetime(required=True, default=fields.Datetime.now)
     estimated_time = fields.Datetime(help="For estimates: the predicted time (e.g. the new ETA).")
-    stop_id = fields.Many2one("logistics.shipment.stop", domain="[('shipment_id', '=', shipment_id)]")
+    stop_id = fields.Many2one(
+        "logistics.shipment.stop", domain="[('shipment_id', '=', shipment_id)]"
+    )
     location_name = fields.Char(string="Location")
     reason_text = fields.Char(string="Reason")
     note = fields.Text()

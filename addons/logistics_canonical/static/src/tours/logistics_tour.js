@@ -27,7 +27,7 @@ registry.category("web_tour.tours").add("logistics_shipment_timeline_tour", {
         },
         {
             content: "The damage exception is listed",
-            trigger: ".o_field_widget[name=exception_ids] .o_data_row:contains('Two cartons crushed')",
+            trigger: ".o_field_widget[name=exception_ids] .o_data_row:contains('Tour pallet 7 crushed')",
         },
         {
             content: "Go to the operations menu",
@@ -41,12 +41,12 @@ registry.category("web_tour.tours").add("logistics_shipment_timeline_tour", {
         },
         {
             content: "Resolve the damage exception from its card",
-            trigger: ".o_kanban_record:contains('Two cartons crushed') button[name=action_resolve]",
+            trigger: ".o_kanban_record:contains('Tour pallet 7 crushed') button[name=action_resolve]",
             run: "click",
         },
         {
-            content: "The exception left the open exceptions",
-            trigger: ".o_kanban_renderer:not(:has(.o_kanban_record:contains('Two cartons crushed')))",
+            content: "The exception is no longer open: its card offers no Resolve",
+            trigger: ".o_kanban_renderer:not(:has(.o_kanban_record:contains('Tour pallet 7 crushed') button[name=action_resolve]))",
         },
     ],
 });
