@@ -35,3 +35,11 @@ def format_local(utc, offset_minutes):
     sign = "-" if offset < timedelta(0) else "+"
     hours, minutes = divmod(abs(int(offset.total_seconds() // 60)), 60)
     return f"{local:%Y-%m-%d %H:%M} {sign}{hours:02d}:{minutes:02d}"
+
+
+def to_iso(utc, offset_minutes):
+    """ISO 8601 of a naive UTC datetime, written in the source's offset."""
+    local = utc.replace(tzinfo=timezone.utc).astimezone(
+        timezone(timedelta(minutes=offset_minutes or 0))
+    )
+    return local.isoformat()

@@ -1,18 +1,26 @@
-from . import (
-    logistics_backend,
-    logistics_code_mapping,
-    logistics_code_scheme,
-    logistics_demo,
-    logistics_exception,
-    logistics_exception_ownership,
-    logistics_exception_type,
-    logistics_external_ref,
-    logistics_freight_charge,
-    logistics_integration_message,
-    logistics_milestone,
-    logistics_milestone_code,
-    logistics_shipment,
-    logistics_shipment_stop,
-    logistics_team,
-    res_partner,
-)
+# isort: skip_file
+# Order matters: Odoo creates tables in import order, and the SQL views and
+# helper tables of the runtime (last lines) read tables created above.
+from . import res_partner
+from . import logistics_team
+from . import logistics_milestone_code
+from . import logistics_code_scheme
+from . import logistics_backend
+from . import logistics_backend_key
+from . import logistics_code_mapping
+from . import logistics_external_ref
+from . import logistics_shipment
+from . import logistics_shipment_stop
+from . import logistics_milestone
+from . import logistics_exception_type
+from . import logistics_exception_ownership
+from . import logistics_exception
+from . import logistics_freight_charge
+from . import logistics_integration_message
+from . import logistics_notification_rule
+from . import logistics_demo
+from . import logistics_processor
+from . import logistics_outbound_adapter
+from . import logistics_outbox
+from . import logistics_inbox
+from . import logistics_integration_kpi

@@ -1,6 +1,22 @@
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+from ..lib import backoff
+from ..lib.circuit import Circuit
 
 ADMIN_GROUP = "logistics_canonical.group_integration_admin"
+# Fields the inbound API reads through its cache (see logistics.inbox).
+AUTH_FIELDS = {
+    "active",
+    "company_id",
+    "environment",
+    "require_signature",
+    "signing_secret",
+    "signing_secret_previous",
+    "signature_tolerance",
+    "rate_limit_per_minute",
+    "partitions",
+}
 
 
 class LogisticsBackend(models.Model):
@@ -56,12 +72,69 @@ class LogisticsBackend(models.Model):
     password = fields.Char(groups=ADMIN_GROUP)
     api_token = fields.Char(string="Outbound API Token", groups=ADMIN_GROUP)
 
+    # inbound authentication: API keys (logistics.backend.key) and optional signatures
+    key_ids = fields.One2many("logistics.backend.key", "backend_id", string="API Keys")
+    require_signature = fields.Boolean(
+        help="Inbound requests must carry an HMAC-SHA256 signature header over timestamp and body."
+    )
+    signing_secret = fields.Char(groups=ADMIN_GROUP, copy=False)
+    signing_secret_previous = fields.Char(
+        groups=ADMIN_GROUP,
+        copy=False,
+        help="Still accepted while the partner switches to the new secret.",
+    )
+    signature_tolerance = fields.Integer(
+        string="Signature Window (s)",
+        default=300,
+        help="How far the signed timestamp may be from now: older requests are replays.",
+    )
+
     # runtime policy
     max_attempts = fields.Integer(
         default=5, help="Attempts of a message before it is dead-lettered."
     )
+    retry_pattern = fields.Char(
+        default="1:10,3:60,5:300",
+        help="Seconds to wait before the next attempt, by attempt number: "
+        "'1:10,3:60' waits 10 s after attempts 1-2, then 60 s.",
+    )
     rate_limit_per_minute = fields.Integer(
-        default=600, help="Inbound requests accepted per minute (0: unlimited)."
+        default=600, help="Inbound events accepted per minute (0: unlimited)."
+    )
+    partitions = fields.Integer(
+        default=2,
+        help="Inbound messages are processed in this many parallel lanes; "
+        "all messages of one shipment share a lane, so they stay in order.",
+    )
+
+    # outbound delivery
+    adapter = fields.Selection(
+        [("none", "No outbound"), ("webhook", "Webhook (signed JSON POST)"), ("mail", "E-mail")],
+        default="none",
+        required=True,
+        help="How messages to this backend are delivered; connector modules add their own.",
+    )
+    subscribed_code_ids = fields.Many2many(
+        "logistics.milestone.code",
+        string="Subscribed Milestones",
+        help="Webhook subscriptions: the milestones sent to the URL (empty: all).",
+    )
+    circuit_state = fields.Selection(
+        [("closed", "Closed"), ("open", "Open"), ("half_open", "Half-open")],
+        default="closed",
+        required=True,
+        readonly=True,
+        copy=False,
+        help="Open: the destination failed repeatedly; messages wait and a probe is sent "
+        "after the cool-down.",
+    )
+    circuit_failures = fields.Integer(readonly=True, copy=False)
+    circuit_opened_at = fields.Datetime(readonly=True, copy=False)
+    circuit_threshold = fields.Integer(
+        default=5, help="Consecutive delivery failures that open the circuit."
+    )
+    circuit_cooldown = fields.Integer(
+        string="Circuit Cool-down (s)", default=60, help="Wait before a probe delivery."
     )
 
     integration_message_count = fields.Integer(
@@ -79,7 +152,73 @@ class LogisticsBackend(models.Model):
             "CHECK (max_attempts > 0)",
             "A message needs at least one attempt.",
         ),
+        ("partitions_positive", "CHECK (partitions > 0)", "A backend needs at least one lane."),
     ]
+
+    @api.constrains("retry_pattern")
+    def _check_retry_pattern(self):
+        for backend in self:
+            try:
+                backoff.parse_pattern(backend.retry_pattern)
+            except ValueError as error:
+                raise ValidationError(str(error)) from error
+
+    def write(self, vals):
+        result = super().write(vals)
+        if AUTH_FIELDS.intersection(vals):
+            # every worker's API authentication cache must see the change at once
+            self.env.registry.clear_cache()
+        return result
+
+    def _retry_delay(self, attempt):
+        return backoff.delay(backoff.parse_pattern(self.retry_pattern), attempt)
+
+    def _circuit(self):
+        return Circuit(
+            state=self.circuit_state,
+            failures=self.circuit_failures,
+            opened_at=self.circuit_opened_at,
+            threshold=self.circuit_threshold,
+            cooldown=self.circuit_cooldown,
+        )
+
+    def _store_circuit(self, circuit):
+        vals = {
+            "circuit_state": circuit.state,
+            "circuit_failures": circuit.failures,
+            "circuit_opened_at": circuit.opened_at,
+        }
+        if self.circuit_state != circuit.state:
+            self.message_post(
+                body=self.env._(
+                    "Circuit %(old)s → %(new)s after %(failures)s failure(s).",
+                    old=self.circuit_state,
+                    new=circuit.state,
+                    failures=circuit.failures,
+                )
+            )
+        self.sudo().write(vals)
+
+    @api.model
+    def _mail_backend(self, company):
+        """The outbox destination of customer e-mails of ``company``, created on first use."""
+        backend = self.sudo().search(
+            [("adapter", "=", "mail"), ("company_id", "=", company.id)], limit=1
+        )
+        return backend or self.sudo().create(
+            {
+                "name": self.env._("Customer e-mail notifications"),
+                "code": "mail",
+                "adapter": "mail",
+                "environment": "production",
+                "company_id": company.id,
+                "rate_limit_per_minute": 0,
+            }
+        )
+
+    def action_reset_circuit(self):
+        self._store_circuit(Circuit(threshold=self.circuit_threshold))
+        self.env["logistics.outbox"]._schedule_delivery(self)
 
     def _compute_integration_message_count(self):
         groups = self.env["logistics.integration.message"]._read_group(

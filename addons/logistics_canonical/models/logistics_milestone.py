@@ -1,6 +1,6 @@
 from odoo import api, fields, models
 
-from ..lib.timeutil import format_local
+from ..lib.timeutil import format_local, to_iso
 from ..lib.tracking import Fact
 
 CLASSIFIERS = [("planned", "Planned"), ("estimated", "Estimated"), ("actual", "Actual")]
@@ -73,6 +73,12 @@ class LogisticsMilestone(models.Model):
         index="btree_not_null",
         ondelete="set null",
     )
+    source_event_id = fields.Char(
+        index="btree_not_null", help="The source's id of the event; a correction names it."
+    )
+    document_ref = fields.Char(
+        string="Document", help="Reference of a document the event carries (proof of delivery)."
+    )
     note = fields.Text()
     is_late = fields.Boolean(
         string="Late",
@@ -141,6 +147,7 @@ class LogisticsMilestone(models.Model):
         self.env["logistics.exception"]._raise_for_milestones(
             milestones.filtered(lambda m: m.category == "exception" and not m.is_duplicate)
         )
+        self.env["logistics.outbox"]._on_milestones(milestones)
         return milestones
 
     def write(self, vals):
@@ -155,6 +162,30 @@ class LogisticsMilestone(models.Model):
         result = super().unlink()
         shipments.exists()._refresh_tracking()
         return result
+
+    def _webhook_payload(self):
+        """The milestone as subscribers receive it: the canonical event shape (schema v1)."""
+        self.ensure_one()
+        shipment = self.shipment_id
+        payload = {
+            "event_id": f"milestone-{self.id}",
+            "shipment_ref": shipment.name,
+            "code": self.code,
+            "classifier": self.classifier,
+            "event_time": to_iso(self.event_time, self.event_utc_offset),
+            "shipment": {"customer_ref": shipment.customer_reference or ""},
+            "status": shipment.status,
+        }
+        if self.estimated_time:
+            payload["eta"] = to_iso(self.estimated_time, self.event_utc_offset)
+        if self.location_name or self.location_code:
+            payload["location"] = {
+                "name": self.location_name or "",
+                "code": self.location_code or "",
+            }
+        if self.reason_code or self.reason_text:
+            payload["reason"] = {"code": self.reason_code or "", "text": self.reason_text or ""}
+        return payload
 
     def action_retract(self):
         self.write({"is_retracted": True})

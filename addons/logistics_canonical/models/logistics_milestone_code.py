@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models, tools
 
 SHIPMENT_STATUSES = [
     ("draft", "New"),
@@ -69,3 +69,22 @@ class LogisticsMilestoneCode(models.Model):
     def _compute_display_name(self):
         for record in self:
             record.display_name = f"{record.code} · {record.name}" if record.code else record.name
+
+    @api.model
+    def _by_code(self, code):
+        return self.browse(self._id_by_code(code))
+
+    @api.model
+    @tools.ormcache("code")
+    def _id_by_code(self, code):
+        return self.search([("code", "=", code)], limit=1).id
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        self.env.registry.clear_cache()
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if "code" in vals or "active" in vals:
+            self.env.registry.clear_cache()
+        return super().write(vals)

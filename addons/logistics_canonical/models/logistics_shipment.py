@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from ..lib.errors import PermanentError
+from ..lib.timeutil import parse_event_time
 from ..lib.tracking import derive
 from .logistics_milestone_code import SHIPMENT_STATUSES
 
@@ -41,6 +43,14 @@ class LogisticsShipment(models.Model):
             ("rail", "Rail"),
         ],
         default="ftl",
+    )
+    environment = fields.Selection(
+        [("sandbox", "Sandbox"), ("test", "Test"), ("production", "Production")],
+        default="production",
+        required=True,
+        index=True,
+        help="Shipments created by a sandbox or test backend live apart from production: "
+        "no backend of another environment can change them.",
     )
     customer_reference = fields.Char(index="trigram", tracking=True)
     bol_number = fields.Char(string="Bill of Lading", index="trigram")
@@ -211,6 +221,62 @@ class LogisticsShipment(models.Model):
             if changed:
                 shipment.write(changed)
             shipment.stop_ids._apply_stop_times(tracking.stop_times)
+
+    @api.model
+    def _for_event(self, backend, event):
+        """The shipment ``backend`` calls ``event['shipment_ref']``, created when new."""
+        ref = event["shipment_ref"]
+        shipment = self.env["logistics.external.ref"]._find(backend, self._name, ref)
+        if shipment:
+            if shipment.environment != backend.environment:
+                raise PermanentError(
+                    f"shipment {shipment.name} is {shipment.environment} data; "
+                    f"backend {backend.code} is {backend.environment}",
+                    code="environment_mismatch",
+                    field="shipment_ref",
+                )
+            return shipment
+        details = event.get("shipment") or {}
+        planned = {
+            name: parse_event_time(details[name])[0]
+            for name in ("planned_pickup", "planned_delivery")
+            if details.get(name)
+        }
+        carrier = self.env["res.partner"]
+        if details.get("carrier_scac"):
+            carrier = carrier.search([("logistics_scac", "=", details["carrier_scac"])], limit=1)
+        shipment = self.create(
+            {
+                "company_id": backend.company_id.id,
+                "environment": backend.environment,
+                "customer_reference": details.get("customer_ref"),
+                "bol_number": details.get("bol_number"),
+                "pro_number": details.get("pro_number"),
+                "mode": details.get("mode") or "ftl",
+                "carrier_id": carrier.id,
+                **planned,
+            }
+        )
+        self.env["logistics.external.ref"]._bind(backend, shipment, ref, kind="shipment")
+        return shipment
+
+    def _stop_for_event(self, stop):
+        """The stop an event names by sequence, created when the event is the first to name it."""
+        self.ensure_one()
+        if not stop:
+            return self.env["logistics.shipment.stop"]
+        found = self.stop_ids.filtered(lambda s: s.sequence == stop["sequence"])[:1]
+        if found:
+            return found
+        return self.env["logistics.shipment.stop"].create(
+            {
+                "shipment_id": self.id,
+                "sequence": stop["sequence"],
+                "stop_type": stop.get("type") or "transit",
+                "location_code": stop.get("location_code"),
+                "city": stop.get("name"),
+            }
+        )
 
     def action_record_milestone(self):
         self.ensure_one()

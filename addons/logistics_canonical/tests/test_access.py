@@ -93,7 +93,7 @@ class TestAccess(LogisticsCase):
         message = self.env["logistics.integration.message"].create(
             {"backend_id": self.backend.id, "idempotency_key": "k1", "payload": "{}"}
         )
-        self.assertEqual(message.with_user(self.user).state, "received")
+        self.assertEqual(message.with_user(self.user).state, "queued")
         with self.assertRaises(AccessError):
             message.with_user(self.user).write({"state": "done"})
 

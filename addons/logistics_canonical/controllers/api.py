@@ -1,0 +1,336 @@
+"""The logistics API v1: authenticated, idempotent intake of canonical events.
+
+Every answer is JSON. Whatever a client sends is answered with a 2xx or a
+4xx naming the problem, and logged; it never causes a 500. Accepted means
+durable: 202 is returned after the raw payload is committed.
+"""
+
+import json
+import logging
+import re
+import uuid
+
+from werkzeug.exceptions import RequestEntityTooLarge
+
+from odoo import SUPERUSER_ID, http
+from odoo.http import request
+
+from ..lib import apikey, event_schema, openapi, signature
+
+_logger = logging.getLogger(__name__)
+
+DEFAULT_MAX_BODY = 1024 * 1024
+DEFAULT_BATCH_MAX = 100
+CORRELATION_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
+
+
+class ApiError(Exception):
+    def __init__(self, status, code, message, fields=None, headers=None):
+        super().__init__(message)
+        self.status, self.code, self.message = status, code, message
+        self.fields, self.headers = fields or [], headers or {}
+
+
+class LogisticsApi(http.Controller):
+    # --- routes ---------------------------------------------------------------
+
+    @http.route(
+        "/logistics/v1/events",
+        type="http",
+        auth="none",
+        methods=["POST"],
+        csrf=False,
+        save_session=False,
+        readonly=False,  # auth="none" routes default to a read-only cursor
+    )
+    def post_event(self):
+        return self._intake(batch=False)
+
+    @http.route(
+        "/logistics/v1/events/batch",
+        type="http",
+        auth="none",
+        methods=["POST"],
+        csrf=False,
+        save_session=False,
+        readonly=False,  # auth="none" routes default to a read-only cursor
+    )
+    def post_events(self):
+        return self._intake(batch=True)
+
+    @http.route(
+        "/logistics/v1/messages/<int:message_id>",
+        type="http",
+        auth="none",
+        methods=["GET"],
+        save_session=False,
+    )
+    def get_message(self, message_id):
+        correlation_id = self._correlation_id()
+        try:
+            backend = self._authenticate()
+            message = request.env["logistics.integration.message"].sudo().browse(message_id).exists()
+            if not message or message.backend_id != backend:
+                raise ApiError(404, "not_found", f"no message {message_id} of this backend")
+        except ApiError as error:
+            return self._error(error, correlation_id)
+        return self._json(
+            200,
+            {
+                "message_id": message.id,
+                "state": message.state,
+                "attempts": message.attempts,
+                "error_code": message.error_code or None,
+                "error_message": message.error_message or None,
+                "shipment": message.shipment_id.name or None,
+                "correlation_id": message.correlation_id or None,
+            },
+        )
+
+    @http.route(
+        "/logistics/v1/openapi.json", type="http", auth="none", methods=["GET"], save_session=False
+    )
+    def openapi_document(self):
+        base_url = request.httprequest.host_url.rstrip("/")
+        return self._json(200, openapi.document(base_url, self._setting("batch_max_events", DEFAULT_BATCH_MAX)))
+
+    # --- intake ---------------------------------------------------------------
+
+    def _intake(self, batch):
+        correlation_id = self._correlation_id()
+        backend = body = None
+        try:
+            backend = self._authenticate()
+            body = self._read_body()
+            self._check_signature(backend, body)
+            self._check_content_type()
+            document = self._parse_json(body)
+            if batch:
+                return self._intake_batch(backend, document, body, correlation_id)
+            return self._intake_one(backend, document, body, correlation_id)
+        except ApiError as error:
+            self._log_rejection(backend, error, correlation_id)
+            if backend and body is not None and error.status in (400, 415, 422):
+                self._keep_rejected(backend, body, error, correlation_id)
+            return self._error(error, correlation_id)
+
+    def _intake_one(self, backend, event, body, correlation_id):
+        self._check_rate(backend, 1)
+        problems = event_schema.errors(event)
+        if problems:
+            raise ApiError(422, "validation_failed", "the event does not match schema v1", problems)
+        key = request.httprequest.headers.get("Idempotency-Key") or event_schema.identity(event)
+        if len(key) > 255:
+            raise ApiError(422, "invalid_idempotency_key", "Idempotency-Key is longer than 255 characters")
+        item = {"payload": body.decode(), "idempotency_key": key, "shipment_ref": event["shipment_ref"]}
+        [(message_id, state, duplicate)] = self._store(backend, [item], "realtime", correlation_id)
+        return self._json(
+            200 if duplicate else 202,
+            {
+                "message_id": message_id,
+                "state": state,
+                "duplicate": duplicate,
+                "correlation_id": correlation_id,
+            },
+        )
+
+    def _intake_batch(self, backend, document, body, correlation_id):
+        limit = self._setting("batch_max_events", DEFAULT_BATCH_MAX)
+        events = document.get("events") if isinstance(document, dict) else None
+        if not isinstance(events, list) or not events:
+            raise ApiError(
+                422, "validation_failed", "expected an object with a non-empty 'events' array",
+                [{"field": "events", "message": "a non-empty array is required"}],
+            )
+        if len(events) > limit:
+            raise ApiError(
+                422, "too_many_events", f"at most {limit} events per request",
+                [{"field": "events", "message": f"{len(events)} events, at most {limit} allowed"}],
+            )
+        self._check_rate(backend, len(events))
+        results, items, positions = [], [], []
+        for index, event in enumerate(events):
+            problems = event_schema.errors(event)
+            if problems:
+                results.append(
+                    {
+                        "index": index,
+                        "status": 422,
+                        "error": {
+                            "code": "validation_failed",
+                            "message": "the event does not match schema v1",
+                            "fields": problems,
+                        },
+                    }
+                )
+                continue
+            positions.append(index)
+            results.append(None)
+            items.append(
+                {
+                    "payload": json.dumps(event, separators=(",", ":")),
+                    "idempotency_key": event_schema.identity(event),
+                    "shipment_ref": event["shipment_ref"],
+                }
+            )
+        # the same event twice in one batch is stored once: the second is a duplicate
+        unique_items = list({item["idempotency_key"]: item for item in items}.values())
+        stored = dict(
+            zip(
+                [item["idempotency_key"] for item in unique_items],
+                self._store(backend, unique_items, "batch", correlation_id),
+                strict=True,
+            )
+        )
+        seen = set()
+        for index, item in zip(positions, items, strict=True):
+            message_id, state, duplicate = stored[item["idempotency_key"]]
+            duplicate = duplicate or item["idempotency_key"] in seen
+            seen.add(item["idempotency_key"])
+            results[index] = {
+                "index": index,
+                "status": 200 if duplicate else 202,
+                "message_id": message_id,
+                "state": state,
+                "duplicate": duplicate,
+            }
+        rejected = [r for r in results if r["status"] == 422]
+        if rejected:
+            _logger.info(
+                "batch from %s [%s]: %s of %s events rejected",
+                backend.code, correlation_id, len(rejected), len(events),
+            )
+        return self._json(200, {"correlation_id": correlation_id, "results": results})
+
+    def _store(self, backend, items, channel, correlation_id):
+        """Insert, commit, then make sure a drain will run: accepted means durable."""
+        inbox = request.env["logistics.inbox"].sudo()
+        content_type = request.httprequest.headers.get("Content-Type")
+        results = inbox._accept(backend, items, channel, correlation_id, content_type) if items else []
+        request.env.cr.commit()  # pylint: disable=invalid-commit
+        lanes = {
+            inbox._partition(backend, item["shipment_ref"])
+            for item, (_id, _state, duplicate) in zip(items, results, strict=True)
+            if not duplicate
+        }
+        for lane in sorted(lanes):
+            inbox._ensure_drain(backend, lane, channel)
+        return results
+
+    # --- checks ---------------------------------------------------------------
+
+    def _authenticate(self):
+        token = apikey.from_authorization(request.httprequest.headers.get("Authorization"))
+        if not token:
+            raise ApiError(401, "unauthenticated", "send 'Authorization: Bearer <API key>'",
+                           headers={"WWW-Authenticate": "Bearer"})
+        # the API acts as OdooBot: jobs need a user, and a backend only ever
+        # reaches its own records through its external references
+        request.update_env(user=SUPERUSER_ID)
+        backend = request.env["logistics.inbox"]._authenticate(apikey.digest(token))
+        if not backend:
+            raise ApiError(401, "invalid_api_key", "unknown, revoked or expired API key",
+                           headers={"WWW-Authenticate": "Bearer"})
+        if backend.adapter in ("mail",):
+            raise ApiError(403, "forbidden", "this backend does not send events")
+        return backend
+
+    def _read_body(self):
+        limit = self._setting("max_body_bytes", DEFAULT_MAX_BODY)
+        length = request.httprequest.content_length
+        if length is not None and length > limit:
+            raise ApiError(413, "payload_too_large", f"body of {length} bytes exceeds {limit} bytes")
+        # also bounds bodies sent without Content-Length (chunked)
+        request.httprequest.max_content_length = limit
+        try:
+            return request.httprequest.get_data(cache=False)
+        except RequestEntityTooLarge as error:
+            raise ApiError(413, "payload_too_large", f"body exceeds {limit} bytes") from error
+
+    def _check_signature(self, backend, body):
+        if not backend.require_signature:
+            return
+        secrets = [backend.signing_secret, backend.signing_secret_previous]
+        try:
+            signature.verify(
+                request.httprequest.headers.get(signature.HEADER), body, secrets,
+                tolerance=backend.signature_tolerance,
+            )
+        except signature.SignatureError as error:
+            raise ApiError(401, "invalid_signature", str(error)) from error
+
+    def _check_rate(self, backend, hits):
+        wait = request.env["logistics.inbox"].sudo()._rate_limited(backend, hits)
+        if wait:
+            raise ApiError(
+                429, "rate_limited",
+                f"more than {backend.rate_limit_per_minute} events per minute; retry in {wait} s",
+                headers={"Retry-After": str(wait)},
+            )
+
+    def _check_content_type(self):
+        mimetype = request.httprequest.mimetype
+        if mimetype != "application/json":
+            raise ApiError(415, "unsupported_media_type",
+                           f"Content-Type must be application/json, not {mimetype or 'none'}")
+
+    def _parse_json(self, body):
+        try:
+            return json.loads(body)
+        except UnicodeDecodeError as error:
+            raise ApiError(400, "invalid_encoding", f"body is not UTF-8: {error}") from error
+        except ValueError as error:
+            raise ApiError(400, "invalid_json", f"body is not JSON: {error}") from error
+
+    # --- helpers --------------------------------------------------------------
+
+    def _correlation_id(self):
+        given = request.httprequest.headers.get("X-Correlation-ID", "")
+        return given if CORRELATION_ID.match(given) else uuid.uuid4().hex
+
+    def _setting(self, name, default):
+        value = request.env["ir.config_parameter"].sudo().get_param(f"logistics.api.{name}")
+        return int(value) if value and value.isdigit() else default
+
+    def _log_rejection(self, backend, error, correlation_id):
+        _logger.info(
+            "rejected %s %s from %s [%s]: %s %s %s",
+            request.httprequest.method,
+            request.httprequest.path,
+            backend.code if backend else request.httprequest.remote_addr,
+            correlation_id,
+            error.status,
+            error.code,
+            error.message,
+        )
+
+    def _keep_rejected(self, backend, body, error, correlation_id):
+        """A refused payload of a known backend stays in the integration log."""
+        try:
+            request.env["logistics.inbox"].sudo()._accept(
+                backend,
+                [
+                    {
+                        "payload": body.decode(errors="replace"),
+                        "idempotency_key": f"rejected:{correlation_id}:{uuid.uuid4().hex[:8]}",
+                        "state": "rejected",
+                        "error_code": error.code,
+                        "error_message": json.dumps({"message": error.message, "fields": error.fields}),
+                    }
+                ],
+                "realtime",
+                correlation_id,
+                request.httprequest.headers.get("Content-Type"),
+            )
+            request.env.cr.commit()  # pylint: disable=invalid-commit
+        except Exception:
+            _logger.exception("could not keep rejected payload [%s]", correlation_id)
+
+    def _json(self, status, body, headers=None):
+        return request.make_json_response(body, status=status, headers=list((headers or {}).items()))
+
+    def _error(self, error, correlation_id):
+        body = {"error": {"code": error.code, "message": error.message}, "correlation_id": correlation_id}
+        if error.fields:
+            body["error"]["fields"] = error.fields
+        return self._json(error.status, body, error.headers)

@@ -1,0 +1,82 @@
+"""The canonical event, version 1: validation with field-level errors, and identity.
+
+Validation uses `jsonschema` (Draft 2020-12) against ``schemas/event-v1.json``,
+the same document the OpenAPI description publishes. Date-times must carry a
+UTC offset (checked by :func:`timeutil.parse_event_time`).
+"""
+
+import hashlib
+import json
+from functools import cache
+from pathlib import Path
+
+from jsonschema import Draft202012Validator, FormatChecker
+
+from .timeutil import parse_event_time
+
+SCHEMA_PATH = Path(__file__).parent / "schemas" / "event-v1.json"
+FORMATS = FormatChecker(formats=())
+
+
+@FORMATS.checks("date-time", raises=ValueError)
+def _is_date_time(value):
+    parse_event_time(value)
+    return True
+
+
+@cache
+def schema():
+    return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+
+
+@cache
+def _validator():
+    return Draft202012Validator(schema(), format_checker=FORMATS)
+
+
+def errors(event):
+    """Return a list of ``{"field", "message"}`` for what is wrong with ``event`` (empty: valid)."""
+    if not isinstance(event, dict):
+        return [{"field": "", "message": "an event is a JSON object"}]
+    found = []
+    for error in sorted(_validator().iter_errors(event), key=lambda e: list(e.absolute_path)):
+        field = "/".join(str(part) for part in error.absolute_path)
+        if error.validator == "required":
+            missing = error.message.split("'")[1]
+            field, message = "/".join(filter(None, [field, missing])), "is required"
+        elif error.validator == "anyOf" and not field:
+            field, message = "code", "either code or source_code is required"
+        elif error.validator == "additionalProperties":
+            unknown = sorted(set(error.instance) - set(error.schema.get("properties", {})))
+            field = "/".join(filter(None, [field, unknown[0] if unknown else ""]))
+            message = "unknown field" if len(unknown) == 1 else f"unknown fields: {', '.join(unknown)}"
+        elif error.validator == "format":
+            message = str(error.cause) if error.cause else error.message
+        else:
+            message = error.message
+        found.append({"field": field, "message": message})
+    return found
+
+
+def identity(event):
+    """A stable idempotency key: the same event sent twice, under any key, maps here.
+
+    The source's event_id when given; otherwise what makes the event itself
+    (shipment, code, classifier, instant, stop, location), with the event time
+    normalised to UTC so "+02:00" and "Z" spellings of one instant agree.
+    """
+    if event.get("event_id"):
+        basis = ["id", event["event_id"]]
+    else:
+        event_time, _offset = parse_event_time(event["event_time"])
+        basis = [
+            event["shipment_ref"],
+            event.get("code") or "",
+            event.get("source_code") or "",
+            event.get("code_list") or "",
+            event.get("classifier") or "",
+            event_time.isoformat(),
+            (event.get("stop") or {}).get("sequence") or "",
+            (event.get("location") or {}).get("code") or "",
+        ]
+    return "evt:" + hashlib.sha256(json.dumps(basis).encode()).hexdigest()[:40]

@@ -1,0 +1,59 @@
+from odoo import api, fields, models
+
+from ..lib import apikey
+from .logistics_backend import ADMIN_GROUP
+
+
+class LogisticsBackendKey(models.Model):
+    """An API key a backend authenticates with. Only its hash is stored: the
+    key itself is shown once, when generated. Several keys may be active at
+    once so a partner can rotate without downtime."""
+
+    _name = "logistics.backend.key"
+    _description = "Backend API Key"
+    _order = "backend_id, id desc"
+
+    backend_id = fields.Many2one("logistics.backend", required=True, ondelete="cascade", index=True)
+    company_id = fields.Many2one(related="backend_id.company_id", store=True)
+    name = fields.Char(required=True, default=lambda self: self.env._("API key"))
+    hint = fields.Char(readonly=True, help="The first characters of the key, to tell keys apart.")
+    key_hash = fields.Char(readonly=True, required=True, groups=ADMIN_GROUP, copy=False)
+    active = fields.Boolean(default=True)
+    expires_at = fields.Datetime(help="After this moment the key is refused.")
+    create_date = fields.Datetime(string="Created On", readonly=True)
+
+    _sql_constraints = [("key_hash_unique", "UNIQUE (key_hash)", "This key already exists.")]
+
+    @api.model
+    def _generate(self, backend, name=None):
+        """Create a key for ``backend`` and return ``(record, plain key)``; the plain
+        key is not stored anywhere."""
+        key = apikey.generate()
+        record = self.create(
+            {
+                "backend_id": backend.id,
+                "name": name or self.env._("API key"),
+                "hint": apikey.hint(key),
+                "key_hash": apikey.digest(key),
+            }
+        )
+        return record, key
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        records = super().create(vals_list)
+        self.env.registry.clear_cache()
+        return records
+
+    def write(self, vals):
+        result = super().write(vals)
+        self.env.registry.clear_cache()
+        return result
+
+    def unlink(self):
+        result = super().unlink()
+        self.env.registry.clear_cache()
+        return result
+
+    def action_revoke(self):
+        self.write({"active": False})

@@ -1,0 +1,394 @@
+import logging
+import time
+import zlib
+from datetime import timedelta
+
+import psycopg2
+
+from odoo import api, fields, models, tools
+from odoo.sql_db import db_connect
+from odoo.tools import SQL
+
+from odoo.addons.queue_job.exception import RetryableJobError
+
+from ..lib.errors import PermanentError, TransientError
+
+_logger = logging.getLogger(__name__)
+
+CHANNELS = {"realtime": "root.logistics.realtime", "batch": "root.logistics.batch"}
+DRAIN_BATCH = 200
+# Namespace of the advisory locks that keep one drain per lane.
+DRAIN_LOCK = 0x4C47
+TRANSIENT_DB_ERRORS = (
+    psycopg2.errors.SerializationFailure,
+    psycopg2.errors.DeadlockDetected,
+    psycopg2.errors.LockNotAvailable,
+    psycopg2.errors.UniqueViolation,  # two lanes creating the same record at once
+)
+
+
+class LogisticsInbox(models.AbstractModel):
+    """The inbox: durable, idempotent accept, then processing in micro-batches.
+
+    Accept inserts raw messages with ``INSERT … ON CONFLICT DO NOTHING`` on the
+    unique (backend, direction, idempotency key) index, so two identical
+    concurrent requests store one message. A drain job per backend lane and
+    channel then processes queued messages in arrival order, each in its own
+    savepoint: one bad message never fails its neighbours, and one job carries
+    up to DRAIN_BATCH messages instead of one job per message.
+    """
+
+    _name = "logistics.inbox"
+    _description = "Logistics Inbox"
+
+    def init(self):
+        # Per-minute request counters of the rate limit (see _rate_limited).
+        self.env.cr.execute(
+            """
+            CREATE TABLE IF NOT EXISTS logistics_rate_window (
+                backend_id integer NOT NULL,
+                window_start timestamp NOT NULL,
+                hits integer NOT NULL,
+                PRIMARY KEY (backend_id, window_start)
+            )
+            """
+        )
+
+    # --- accept ---------------------------------------------------------------
+
+    @api.model
+    @tools.ormcache("key_hash")
+    def _key_owner(self, key_hash):
+        """Return ``(backend id, expiry)`` of an active key of an active backend, or None."""
+        self.env.cr.execute(
+            """
+            SELECT k.backend_id, k.expires_at
+              FROM logistics_backend_key k
+              JOIN logistics_backend b ON b.id = k.backend_id
+             WHERE k.key_hash = %s AND k.active AND b.active
+            """,
+            [key_hash],
+        )
+        row = self.env.cr.fetchone()
+        return tuple(row) if row else None
+
+    @api.model
+    def _authenticate(self, key_hash):
+        owner = self._key_owner(key_hash)
+        if not owner:
+            return self.env["logistics.backend"]
+        backend_id, expires_at = owner
+        if expires_at and expires_at < fields.Datetime.now():
+            return self.env["logistics.backend"]
+        return self.env["logistics.backend"].sudo().browse(backend_id)
+
+    @api.model
+    def _rate_limited(self, backend, hits=1):
+        """Count ``hits`` against the backend's per-minute budget; return the
+        seconds to wait when over it, else 0. The counter lives in PostgreSQL
+        (one row per backend and minute) so it holds across worker processes;
+        it is kept on its own short transaction so concurrent requests of one
+        backend never wait on each other's commit."""
+        limit = backend.rate_limit_per_minute
+        if not limit:
+            return 0
+        with db_connect(self.env.cr.dbname).cursor() as cr:
+            cr.execute("SET LOCAL synchronous_commit TO OFF")  # a lost count is harmless
+            cr.execute(
+                """
+                INSERT INTO logistics_rate_window (backend_id, window_start, hits)
+                VALUES (%s, date_trunc('minute', now()), %s)
+                ON CONFLICT (backend_id, window_start)
+                DO UPDATE SET hits = logistics_rate_window.hits + EXCLUDED.hits
+                RETURNING hits, 60 - extract(second FROM now())::int
+                """,
+                [backend.id, hits],
+            )
+            total, seconds_left = cr.fetchone()
+        return max(seconds_left, 1) if total > limit else 0
+
+    @api.model
+    def _partition(self, backend, shipment_ref):
+        return zlib.crc32((shipment_ref or "").encode()) % max(backend.partitions, 1)
+
+    @api.model
+    def _accept(self, backend, items, channel="realtime", correlation_id=None, content_type=None):
+        """Store raw messages idempotently; return one ``(id, state, duplicate)`` per item.
+
+        ``items`` are dicts with ``payload``, ``idempotency_key`` and optionally
+        ``shipment_ref``, ``message_type``, ``payload_format``, ``state``,
+        ``error_code``, ``error_message``. The caller commits.
+        """
+        if not items:
+            return []
+        uid = self.env.uid
+        rows = []
+        for item in items:
+            rows.append(
+                (
+                    backend.id,
+                    backend.company_id.id,
+                    "inbound",
+                    item.get("message_type", "event"),
+                    item.get("payload_format", "json"),
+                    item["idempotency_key"],
+                    correlation_id,
+                    item["payload"],
+                    content_type,
+                    item.get("state", "queued"),
+                    channel,
+                    self._partition(backend, item.get("shipment_ref")),
+                    item.get("shipment_ref"),
+                    item.get("error_code"),
+                    item.get("error_message"),
+                    uid,
+                    uid,
+                )
+            )
+        row_sql = "(" + ", ".join(["%s"] * 17) + ", {now}, {now}, {now})".format(
+            now="now() at time zone 'UTC'"
+        )
+        self.env.cr.execute(
+            SQL(
+                """
+                INSERT INTO logistics_integration_message
+                    (backend_id, company_id, direction, message_type, payload_format,
+                     idempotency_key, correlation_id, payload, content_type, state, channel,
+                     partition, shipment_ref, error_code, error_message, create_uid, write_uid,
+                     received_at, create_date, write_date)
+                VALUES %s
+                ON CONFLICT (backend_id, direction, idempotency_key) DO NOTHING
+                RETURNING idempotency_key, id
+                """,
+                SQL(", ").join(SQL(row_sql, *row) for row in rows),
+            )
+        )
+        created = dict(self.env.cr.fetchall())
+        keys = [item["idempotency_key"] for item in items]
+        existing = {}
+        missing = [key for key in keys if key not in created]
+        if missing:
+            self.env.cr.execute(
+                """
+                SELECT idempotency_key, id, state FROM logistics_integration_message
+                 WHERE backend_id = %s AND direction = 'inbound' AND idempotency_key = ANY(%s)
+                """,
+                [backend.id, missing],
+            )
+            existing = {key: (message_id, state) for key, message_id, state in self.env.cr.fetchall()}
+        results = []
+        for item, key in zip(items, keys, strict=True):
+            if key in created:
+                results.append((created[key], item.get("state", "queued"), False))
+            else:
+                message_id, state = existing[key]
+                results.append((message_id, state, True))
+        return results
+
+    # --- scheduling -----------------------------------------------------------
+
+    @api.model
+    def _schedule(self, messages):
+        """Make sure a drain will pick up each queued message."""
+        lanes = {
+            (m.backend_id, m.partition, m.channel) for m in messages if m.state == "queued"
+        }
+        for backend, partition, channel in lanes:
+            self._ensure_drain(backend, partition, channel)
+
+    @api.model
+    def _ensure_drain(self, backend, partition, channel, eta=None):
+        """Enqueue a drain job for a lane unless one is already waiting."""
+        identity = None if eta else f"logistics-drain-{backend.id}-{partition}-{channel}"
+        self.with_delay(
+            channel=CHANNELS[channel],
+            priority=5 if channel == "realtime" else 15,
+            identity_key=identity,
+            eta=eta,
+            description=f"Process inbox of {backend.code} (lane {partition}, {channel})",
+        )._drain(backend.id, partition, channel)
+
+    @api.model
+    def _maintenance(self):
+        """Cron: requeue stuck lanes and forget old rate-limit counters."""
+        self._requeue_stuck()
+        self.env.cr.execute(
+            "DELETE FROM logistics_rate_window WHERE window_start < now() - interval '1 hour'"
+        )
+
+    @api.model
+    def _requeue_stuck(self, grace_minutes=2):
+        """Cron safety net: a lane with messages due for more than ``grace_minutes``
+        gets a drain, whatever happened to the job that should have run."""
+        self.env["logistics.integration.message"].flush_model()
+        self.env.cr.execute(
+            """
+            SELECT DISTINCT backend_id, partition, channel FROM logistics_integration_message
+             WHERE state = 'queued' AND direction = 'inbound'
+               AND COALESCE(next_attempt_at, received_at) < (now() at time zone 'UTC') - %s
+            """,
+            [timedelta(minutes=grace_minutes)],
+        )
+        Backend = self.env["logistics.backend"].sudo()
+        for backend_id, partition, channel in self.env.cr.fetchall():
+            self._ensure_drain(Backend.browse(backend_id), partition, channel)
+
+    # --- processing -----------------------------------------------------------
+
+    def _drain(self, backend_id, partition, channel, limit=DRAIN_BATCH):
+        """Job: process the due messages of one lane, oldest first."""
+        backend = self.env["logistics.backend"].sudo().browse(backend_id).exists()
+        if not backend:
+            return "backend deleted"
+        lane_key = backend_id * 1000 + partition * 10 + list(CHANNELS).index(channel)
+        self.env.cr.execute("SELECT pg_try_advisory_xact_lock(%s, %s)", [DRAIN_LOCK, lane_key])
+        if not self.env.cr.fetchone()[0]:
+            # another drain holds the lane; it may have started before our messages arrived
+            raise RetryableJobError("lane busy", seconds=1, ignore_retry=True)
+        self.env["logistics.integration.message"].flush_model()
+        self.env.cr.execute(
+            """
+            SELECT id FROM logistics_integration_message
+             WHERE backend_id = %s AND direction = 'inbound' AND partition = %s
+               AND channel = %s AND state = 'queued'
+               AND (next_attempt_at IS NULL OR next_attempt_at <= now() at time zone 'UTC')
+             ORDER BY id
+             LIMIT %s
+               FOR UPDATE SKIP LOCKED
+            """,
+            [backend_id, partition, channel, limit],
+        )
+        ids = [row[0] for row in self.env.cr.fetchall()]
+        messages = self.env["logistics.integration.message"].sudo().browse(ids)
+        company_env = self.with_company(backend.company_id).sudo()
+        for message in messages.with_env(company_env.env):
+            company_env._process(message)
+        if len(ids) == limit:
+            self._ensure_drain(backend, partition, channel)
+        else:
+            self._schedule_retries(backend, partition, channel)
+        return f"{len(ids)} message(s)"
+
+    def _schedule_retries(self, backend, partition, channel):
+        self.env["logistics.integration.message"].flush_model()
+        self.env.cr.execute(
+            """
+            SELECT min(next_attempt_at) FROM logistics_integration_message
+             WHERE backend_id = %s AND direction = 'inbound' AND partition = %s
+               AND channel = %s AND state = 'queued' AND next_attempt_at IS NOT NULL
+            """,
+            [backend.id, partition, channel],
+        )
+        next_at = self.env.cr.fetchone()[0]
+        if next_at:
+            self._ensure_drain(backend, partition, channel, eta=next_at)
+
+    def _process(self, message):
+        """Run one message through its processor, in a savepoint, and record the outcome."""
+        backend = message.backend_id
+        attempt = message.attempts + 1
+        trace = []
+        started = time.monotonic()
+        vals = {"attempts": attempt, "next_attempt_at": False}
+        try:
+            with self.env.cr.savepoint():
+                processor = self.env["logistics.processor"]._for_message(message)
+                shipment = processor._run(message, trace)
+                # finish the message's side effects (chatter tracking) inside its savepoint
+                self.env.cr.precommit.run()
+        except PermanentError as error:
+            self._record_failure(message, trace, error, "failed", vals)
+        except (TransientError, *TRANSIENT_DB_ERRORS) as error:
+            self._retry_or_bury(message, trace, error, vals, attempt)
+        except Exception as error:  # a bug: keep the message, retry, then dead-letter
+            _logger.exception(
+                "message %s [%s] of %s: unexpected error", message.id, message.correlation_id, backend.code
+            )
+            self._retry_or_bury(message, trace, error, vals, attempt)
+        else:
+            vals.update(state="done", error_code=False, error_message=False)
+            if shipment:
+                vals["shipment_id"] = shipment.id
+            self._close_integration_exceptions(message)
+        now = fields.Datetime.now()
+        vals.update(processed_at=now, duration_ms=int((now - message.received_at).total_seconds() * 1000))
+        trace.append(self._trace_step(attempt, "result", vals.get("state", "queued"), started))
+        message._add_trace(trace)
+        message.write(vals)
+
+    @api.model
+    def _trace_step(self, attempt, step, outcome, started, detail=""):
+        return {
+            "attempt": attempt,
+            "at": fields.Datetime.to_string(fields.Datetime.now()),
+            "step": step,
+            "outcome": outcome,
+            "ms": round((time.monotonic() - started) * 1000, 1),
+            "detail": detail,
+        }
+
+    def _retry_or_bury(self, message, trace, error, vals, attempt):
+        backend = message.backend_id
+        if attempt >= backend.max_attempts:
+            self._record_failure(message, trace, error, "dead", vals)
+            return
+        wait = getattr(error, "retry_after", None) or backend._retry_delay(attempt)
+        vals.update(
+            state="queued",
+            next_attempt_at=fields.Datetime.now() + timedelta(seconds=wait),
+            error_code=getattr(error, "code", None) or type(error).__name__,
+            error_message=str(error),
+        )
+        _logger.info(
+            "message %s [%s]: attempt %s failed (%s), retry in %ss",
+            message.id, message.correlation_id, attempt, vals["error_code"], wait,
+        )
+
+    def _record_failure(self, message, trace, error, state, vals):
+        code = getattr(error, "code", None) or type(error).__name__
+        vals.update(state=state, error_code=code, error_message=str(error))
+        type_code = "dead_letter" if state == "dead" else getattr(error, "exception_type", "invalid_message")
+        exception = self._raise_exception(message, type_code, str(error), getattr(error, "field", None))
+        if exception.shipment_id:
+            vals["shipment_id"] = exception.shipment_id.id
+        _logger.info("message %s [%s]: %s (%s)", message.id, message.correlation_id, state, code)
+
+    def _raise_exception(self, message, type_code, text, field=None):
+        """Open one exception per message and type; a repeated failure adds to its history."""
+        exception_type = self.env["logistics.exception.type"].search([("code", "=", type_code)], limit=1)
+        open_one = message.exception_ids.filtered(
+            lambda e: e.exception_type_id == exception_type and e.state in ("new", "assigned")
+        )
+        detail = f"{field}: {text}" if field else text
+        if open_one:
+            open_one.message_post(body=detail)
+            return open_one
+        shipment = message.shipment_id or self._known_shipment(message)
+        return self.env["logistics.exception"].create(
+            {
+                "name": f"#{message.id} {message.backend_id.code}: {detail}"[:200],
+                "exception_type_id": exception_type.id,
+                "company_id": message.company_id.id,
+                "message_id": message.id,
+                "backend_id": message.backend_id.id,
+                "shipment_id": shipment.id,
+                "description": detail,
+            }
+        )
+
+    def _known_shipment(self, message):
+        if not message.shipment_ref:
+            return self.env["logistics.shipment"]
+        return self.env["logistics.external.ref"]._find(
+            message.backend_id, "logistics.shipment", message.shipment_ref
+        )
+
+    def _close_integration_exceptions(self, message):
+        """A message that finally went through closes the exceptions it raised."""
+        message.exception_ids.filtered(lambda e: e.state in ("new", "assigned")).write(
+            {
+                "state": "resolved",
+                "resolution": self.env._("Message processed on attempt %s.", message.attempts + 1),
+                "closed_date": fields.Datetime.now(),
+            }
+        )

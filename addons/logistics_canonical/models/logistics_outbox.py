@@ -1,0 +1,202 @@
+import json
+import logging
+
+from odoo import api, fields, models
+from odoo.tools import SQL
+
+from odoo.addons.queue_job.exception import RetryableJobError
+
+from ..lib.errors import PermanentError, TransientError
+
+_logger = logging.getLogger(__name__)
+
+DELIVERY_BATCH = 50
+DELIVERY_LOCK = 0x4C48
+
+
+class LogisticsOutbox(models.AbstractModel):
+    """The outbox: messages to backends, delivered in order through adapters.
+
+    An outbound message is stored once per idempotency key (a milestone is
+    never sent twice to one destination). Delivery goes oldest first; the
+    first failure stops the batch, so one shipment's messages never overtake
+    each other. Repeated failures open the backend's circuit: messages wait,
+    nothing is dropped, and a probe after the cool-down closes it again.
+    """
+
+    _name = "logistics.outbox"
+    _description = "Logistics Outbox"
+
+    @api.model
+    def _enqueue(self, backend, message_type, payload, idempotency_key, shipment=None, parent=None):
+        """Store an outbound message unless that key was already queued; schedule delivery."""
+        body = payload if isinstance(payload, str) else json.dumps(payload, sort_keys=True)
+        self.env.cr.execute(
+            SQL(
+                """
+                INSERT INTO logistics_integration_message
+                    (backend_id, company_id, direction, message_type, payload_format,
+                     idempotency_key, correlation_id, payload, content_type, state, channel,
+                     partition, shipment_id, parent_id, attempts, create_uid, write_uid,
+                     received_at, create_date, write_date)
+                VALUES (%s, %s, 'outbound', %s, 'json', %s, %s, %s, 'application/json', 'queued',
+                        'realtime', 0, %s, %s, 0, %s, %s, now() at time zone 'UTC',
+                        now() at time zone 'UTC', now() at time zone 'UTC')
+                ON CONFLICT (backend_id, direction, idempotency_key) DO NOTHING
+                RETURNING id
+                """,
+                backend.id,
+                backend.company_id.id,
+                message_type,
+                idempotency_key,
+                parent.correlation_id if parent else None,
+                body,
+                shipment.id if shipment else None,
+                parent.id if parent else None,
+                self.env.uid,
+                self.env.uid,
+            )
+        )
+        row = self.env.cr.fetchone()
+        if row:
+            self._schedule_delivery(backend)
+        return self.env["logistics.integration.message"].browse(row[0] if row else [])
+
+    @api.model
+    def _schedule_delivery(self, backends, eta=None):
+        for backend in backends:
+            self.with_delay(
+                channel="root.logistics.outbound",
+                identity_key=None if eta else f"logistics-deliver-{backend.id}",
+                eta=eta,
+                description=f"Deliver outbox of {backend.code}",
+            )._deliver(backend.id)
+
+    def _deliver(self, backend_id, limit=DELIVERY_BATCH):
+        """Job: deliver due outbound messages of one backend, oldest first."""
+        backend = self.env["logistics.backend"].sudo().browse(backend_id).exists()
+        if not backend:
+            return "backend deleted"
+        self.env.cr.execute("SELECT pg_try_advisory_xact_lock(%s, %s)", [DELIVERY_LOCK, backend_id])
+        if not self.env.cr.fetchone()[0]:
+            raise RetryableJobError("another delivery runs", seconds=2, ignore_retry=True)
+        now = fields.Datetime.now()
+        circuit = backend._circuit()
+        if not circuit.allows(now):
+            self._schedule_delivery(backend, eta=circuit.retry_at())
+            return "circuit open"
+        messages = self._queued(backend, limit)
+        adapter = self.env["logistics.outbound.adapter"]._for_backend(backend)
+        sent = 0
+        for message in messages:
+            # strict order: a message waiting for its retry holds back the ones after it
+            if message.next_attempt_at and message.next_attempt_at > now:
+                break
+            if not self._deliver_one(adapter, backend, message, circuit):
+                break
+            sent += 1
+        backend._store_circuit(circuit)
+        self._schedule_next(backend, circuit)
+        return f"{sent} sent, circuit {circuit.state}"
+
+    def _queued(self, backend, limit=None):
+        return (
+            self.env["logistics.integration.message"]
+            .sudo()
+            .search(
+                [("backend_id", "=", backend.id), ("direction", "=", "outbound"), ("state", "=", "queued")],
+                order="id",
+                limit=limit,
+            )
+        )
+
+    def _deliver_one(self, adapter, backend, message, circuit):
+        """Send one message; return False when delivery must stop here."""
+        now = fields.Datetime.now()
+        attempt = message.attempts + 1
+        step = {"attempt": attempt, "at": fields.Datetime.to_string(now), "step": "deliver"}
+        try:
+            status = adapter._send(backend, message)
+        except PermanentError as error:
+            # the destination answered: it is up, this message is wrong
+            circuit.record_success()
+            self._finish(message, "failed", attempt, step, str(error), error.code)
+            self.env["logistics.inbox"]._raise_exception(message, error.exception_type, str(error))
+            return True
+        except TransientError as error:
+            circuit.record_failure(now)
+            wait = error.retry_after or backend._retry_delay(circuit.failures)
+            message.write({"next_attempt_at": fields.Datetime.add(now, seconds=wait)})
+            self._finish(message, "queued", attempt, step, str(error), error.code)
+            _logger.info(
+                "outbound %s [%s] to %s failed (%s); circuit %s",
+                message.id, message.correlation_id, backend.code, error, circuit.state,
+            )
+            return False
+        circuit.record_success()
+        message.response_status = status
+        self._finish(message, "done", attempt, step, f"HTTP {status}" if status else "", None)
+        return True
+
+    def _finish(self, message, state, attempt, step, detail, error_code):
+        step.update(outcome=state, detail=detail)
+        message._add_trace([step])
+        now = fields.Datetime.now()
+        message.write(
+            {
+                "state": state,
+                "attempts": attempt,
+                "error_code": error_code,
+                "error_message": detail if state != "done" else False,
+                "processed_at": now if state == "done" else False,
+                "duration_ms": int((now - message.received_at).total_seconds() * 1000),
+            }
+        )
+
+    def _schedule_next(self, backend, circuit):
+        if circuit.state == "open":
+            self._schedule_delivery(backend, eta=circuit.retry_at())
+            return
+        head = self._queued(backend, limit=1)
+        if head:
+            now = fields.Datetime.now()
+            self._schedule_delivery(backend, eta=max(head.next_attempt_at or now, now))
+
+    # --- what goes into the outbox ---------------------------------------------
+
+    @api.model
+    def _on_milestones(self, milestones):
+        """Business rule: tell subscribers and notify customers of new milestones."""
+        for milestone in milestones.filtered(lambda m: not m.is_duplicate):
+            shipment = milestone.shipment_id
+            if not shipment.customer_id:
+                continue
+            for backend in self._subscriptions(shipment, milestone):
+                self._enqueue(
+                    backend,
+                    "milestone",
+                    milestone._webhook_payload(),
+                    f"milestone:{milestone.id}",
+                    shipment=shipment,
+                    parent=milestone.message_id,
+                )
+            if not milestone.is_late:  # a customer is told what is new, not old news
+                self.env["logistics.notification.rule"]._notify(milestone)
+
+    @api.model
+    def _subscriptions(self, shipment, milestone):
+        subscriptions = (
+            self.env["logistics.backend"]
+            .sudo()
+            .search(
+                [
+                    ("adapter", "=", "webhook"),
+                    ("partner_id", "=", shipment.customer_id.commercial_partner_id.id),
+                    ("company_id", "=", shipment.company_id.id),
+                    ("environment", "=", shipment.environment),
+                ]
+            )
+        )
+        return subscriptions.filtered(
+            lambda b: not b.subscribed_code_ids or milestone.milestone_code_id in b.subscribed_code_ids
+        )

@@ -1,0 +1,199 @@
+import json
+import time
+
+from odoo import api, models, tools
+
+from ..lib import event_schema
+from ..lib.errors import PermanentError, UnmappedCodeError
+from ..lib.timeutil import parse_event_time
+
+
+class LogisticsProcessor(models.AbstractModel):
+    """Base of message processors: decode → map → apply → rules.
+
+    A processor says which messages it handles with ``_processor_for``, a
+    tuple of ``(backend kind, message type)`` pairs (``"*"`` matches every
+    kind). A connector adds a dialect by adding a processor model that
+    inherits this one and overrides the steps it needs; the inbox finds it
+    through :meth:`_for_message`, never through an if/else chain.
+    """
+
+    _name = "logistics.processor"
+    _description = "Logistics Message Processor"
+    _processor_for = ()
+
+    @api.model
+    @tools.ormcache("kind", "message_type")
+    def _processor_name(self, kind, message_type):
+        candidates = self.env.registry.descendants([self._name], "_inherit")
+        for name in sorted(candidates):
+            handled = getattr(self.env.registry[name], "_processor_for", ())
+            if (kind, message_type) in handled:
+                return name
+        for name in sorted(candidates):
+            if ("*", message_type) in getattr(self.env.registry[name], "_processor_for", ()):
+                return name
+        return None
+
+    @api.model
+    def _for_message(self, message):
+        name = self._processor_name(message.backend_id.kind, message.message_type)
+        if not name:
+            raise PermanentError(
+                f"no processor for {message.message_type!r} messages of {message.backend_id.kind!r} backends",
+                code="unsupported_message_type",
+            )
+        return self.env[name]
+
+    def _run(self, message, trace):
+        """Process ``message``; return the shipment it concerns (or an empty recordset)."""
+        attempt = message.attempts + 1
+        documents = self._timed(trace, attempt, "decode", self._decode, message)
+        shipment = self.env["logistics.shipment"]
+        for document in documents:
+            mapped = self._timed(trace, attempt, "map", self._map, message, document)
+            record = self._timed(trace, attempt, "apply", self._apply, message, mapped)
+            self._timed(trace, attempt, "rules", self._rules, message, record)
+            shipment |= self._shipment_of(record)
+        return shipment[:1]
+
+    @api.model
+    def _shipment_of(self, record):
+        if record._name == "logistics.shipment":
+            return record
+        if "shipment_id" in record._fields:
+            return record.shipment_id
+        return self.env["logistics.shipment"]
+
+    def _timed(self, trace, attempt, step, method, *args):
+        started = time.monotonic()
+        try:
+            result = method(*args)
+        except Exception as error:
+            trace.append(self._step(attempt, step, "error", started, f"{type(error).__name__}: {error}"))
+            raise
+        trace.append(self._step(attempt, step, "ok", started))
+        return result
+
+    @api.model
+    def _step(self, attempt, step, outcome, started, detail=""):
+        return self.env["logistics.inbox"]._trace_step(attempt, step, outcome, started, detail)
+
+    # The steps. Each returns what the next one takes.
+    def _decode(self, message):
+        """Raw payload → list of documents (one message may carry several)."""
+        raise NotImplementedError
+
+    def _map(self, message, document):
+        """Document → values in canonical terms (codes resolved through the code lists)."""
+        return document
+
+    def _apply(self, message, mapped):
+        """Canonical values → records; return the record the message produced."""
+        raise NotImplementedError
+
+    def _rules(self, message, record):
+        """Business rules beyond the model's own (exceptions and notifications
+        are raised when milestones are created). Hook for connectors."""
+        return record
+
+
+class LogisticsProcessorEvent(models.AbstractModel):
+    """Canonical JSON events (schema v1), from the logistics API and any backend."""
+
+    _name = "logistics.processor.event"
+    _inherit = "logistics.processor"
+    _description = "Canonical Event Processor"
+    _processor_for = (("*", "event"),)
+
+    def _decode(self, message):
+        try:
+            event = json.loads(message.payload)
+        except ValueError as error:
+            raise PermanentError(f"payload is not JSON: {error}", code="invalid_json") from error
+        problems = event_schema.errors(event)
+        if problems:
+            first = problems[0]
+            raise PermanentError(first["message"], code="validation_failed", field=first["field"])
+        return [event]
+
+    def _map(self, message, event):
+        backend = message.backend_id
+        if event.get("code"):
+            code = self.env["logistics.milestone.code"]._by_code(event["code"])
+            if not code:
+                raise PermanentError(
+                    f"unknown canonical code {event['code']!r}", code="unknown_code", field="code"
+                )
+        else:
+            code = self._map_source_code(backend, event)
+        event_time, offset = parse_event_time(event["event_time"])
+        return {
+            "event": event,
+            "milestone_code": code,
+            "event_time": event_time,
+            "offset": offset,
+            "eta": parse_event_time(event["eta"])[0] if event.get("eta") else False,
+        }
+
+    @api.model
+    def _country(self, code):
+        if not code:
+            return self.env["res.country"]
+        return self.env["res.country"].search([("code", "=", code)], limit=1)
+
+    def _map_source_code(self, backend, event):
+        scheme = event.get("code_list") or backend.code_scheme_id.code
+        if not scheme:
+            raise PermanentError(
+                f"backend {backend.code} has no status code list: send a canonical 'code' "
+                "or name the 'code_list'",
+                code="no_code_list",
+                field="code_list",
+            )
+        mapping = self.env["logistics.code.mapping"]._resolve(scheme, event["source_code"], backend)
+        if not mapping.milestone_code_id:
+            raise UnmappedCodeError(
+                f"code {event['source_code']!r} of list {scheme!r} has no canonical milestone",
+                field="source_code",
+            )
+        return mapping.milestone_code_id
+
+    def _apply(self, message, mapped):
+        event = mapped["event"]
+        backend = message.backend_id
+        shipment = self.env["logistics.shipment"]._for_event(backend, event)
+        Milestone = self.env["logistics.milestone"]
+        done = Milestone.search([("message_id", "=", message.id)], limit=1)
+        if done:  # a replay of a message already applied changes nothing
+            return done
+        if event.get("retracts_event_id"):
+            Milestone.search(
+                [("shipment_id", "=", shipment.id), ("source_event_id", "=", event["retracts_event_id"])]
+            ).write({"is_retracted": True})
+        code = mapped["milestone_code"]
+        location = event.get("location") or {}
+        reason = event.get("reason") or {}
+        return Milestone.create(
+            {
+                "shipment_id": shipment.id,
+                "milestone_code_id": code.id,
+                "classifier": event.get("classifier") or code.default_classifier,
+                "event_time": mapped["event_time"],
+                "event_utc_offset": mapped["offset"],
+                "estimated_time": mapped["eta"],
+                "stop_id": shipment._stop_for_event(event.get("stop")).id,
+                "location_name": location.get("name"),
+                "location_code": location.get("code"),
+                "city": location.get("city"),
+                "country_id": self._country(location.get("country")).id,
+                "reason_code": reason.get("code"),
+                "reason_text": reason.get("text"),
+                "backend_id": backend.id,
+                "source_code": event.get("source_code") or event.get("code"),
+                "source_event_id": event.get("event_id"),
+                "document_ref": (event.get("pod") or {}).get("document_ref"),
+                "message_id": message.id,
+                "note": event.get("note"),
+            }
+        )
