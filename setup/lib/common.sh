@@ -28,8 +28,9 @@ write_odoo_conf() {
         echo "[options]"
         echo "addons_path = $ODOO_SRC/addons,$REPO_ROOT/addons"
         echo "data_dir = $VAR_DIR/data"
+        # db_name alone pins the database; a dbfilter would make Odoo list the
+        # databases (a new PostgreSQL connection) on every cookie-less API request
         echo "db_name = $db"
-        echo "dbfilter = ^$db\$"
         echo "list_db = False"
         echo "http_interface = 127.0.0.1"
         echo "http_port = $port"

@@ -1,12 +1,18 @@
 """Check a running demo: the web client loads, admin can log in and read
-shipments over JSON-RPC, and the logistics API answers.
+shipments over JSON-RPC, and the logistics API accepts an event that the job
+runner then processes.
 
 Usage: python smoke_check.py <base url> <database>
 """
 
 import sys
+import time
+from pathlib import Path
 
 import requests
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "sandbox"))
+from feeder import provision
 
 
 def check(base_url, database):
@@ -35,6 +41,27 @@ def check(base_url, database):
     health = session.get(f"{base_url}/logistics/v1/health", timeout=30)
     assert health.status_code == 200, f"/logistics/v1/health answered {health.status_code}"
     assert health.json().get("status") == "ok", health.text
+
+    # one event through the API, then processed by the job runner
+    key = provision(base_url, database, "admin", "admin")
+    headers = {"Authorization": f"Bearer {key}", "Content-Type": "application/json"}
+    event = {
+        "shipment_ref": f"SMOKE-{int(time.time())}",
+        "code": "PICKED_UP",
+        "event_time": "2024-05-01T10:00:00Z",
+    }
+    answer = session.post(
+        f"{base_url}/logistics/v1/events", json=event, headers=headers, timeout=30
+    )
+    assert answer.status_code == 202, f"the events API answered {answer.status_code}: {answer.text}"
+    message_url = f"{base_url}/logistics/v1/messages/{answer.json()['message_id']}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        state = session.get(message_url, headers=headers, timeout=30).json()["state"]
+        if state != "queued":
+            break
+        time.sleep(0.5)
+    assert state == "done", f"the event was not processed by the job runner: {state}"
     return count
 
 
@@ -44,4 +71,4 @@ if __name__ == "__main__":
     except (AssertionError, requests.RequestException, ValueError) as error:
         print(f"smoke check failed: {error}")
         sys.exit(1)
-    print(f"web client, JSON-RPC ({shipments} shipments) and logistics API answer")
+    print(f"web client, JSON-RPC ({shipments} shipments), logistics API and job runner answer")

@@ -68,9 +68,11 @@ class LogisticsApi(http.Controller):
     def get_message(self, message_id):
         correlation_id = self._correlation_id()
         try:
-            backend = self._authenticate()
-            message = request.env["logistics.integration.message"].sudo().browse(message_id).exists()
-            if not message or message.backend_id != backend:
+            target = self._authenticate()
+            message = (
+                request.env["logistics.integration.message"].sudo().browse(message_id).exists()
+            )
+            if not message or message.backend_id.id != target.id:
                 raise ApiError(404, "not_found", f"no message {message_id} of this backend")
         except ApiError as error:
             return self._error(error, correlation_id)
@@ -92,38 +94,46 @@ class LogisticsApi(http.Controller):
     )
     def openapi_document(self):
         base_url = request.httprequest.host_url.rstrip("/")
-        return self._json(200, openapi.document(base_url, self._setting("batch_max_events", DEFAULT_BATCH_MAX)))
+        return self._json(
+            200, openapi.document(base_url, self._setting("batch_max_events", DEFAULT_BATCH_MAX))
+        )
 
     # --- intake ---------------------------------------------------------------
 
     def _intake(self, batch):
         correlation_id = self._correlation_id()
-        backend = body = None
+        target = body = None
         try:
-            backend = self._authenticate()
+            target = self._authenticate()
             body = self._read_body()
-            self._check_signature(backend, body)
+            self._check_signature(target, body)
             self._check_content_type()
             document = self._parse_json(body)
             if batch:
-                return self._intake_batch(backend, document, body, correlation_id)
-            return self._intake_one(backend, document, body, correlation_id)
+                return self._intake_batch(target, document, correlation_id)
+            return self._intake_one(target, document, body, correlation_id)
         except ApiError as error:
-            self._log_rejection(backend, error, correlation_id)
-            if backend and body is not None and error.status in (400, 415, 422):
-                self._keep_rejected(backend, body, error, correlation_id)
+            self._log_rejection(target, error, correlation_id)
+            if target and body is not None and error.status in (400, 415, 422):
+                self._keep_rejected(target, body, error, correlation_id)
             return self._error(error, correlation_id)
 
-    def _intake_one(self, backend, event, body, correlation_id):
-        self._check_rate(backend, 1)
+    def _intake_one(self, target, event, body, correlation_id):
+        self._check_rate(target, 1)
         problems = event_schema.errors(event)
         if problems:
             raise ApiError(422, "validation_failed", "the event does not match schema v1", problems)
         key = request.httprequest.headers.get("Idempotency-Key") or event_schema.identity(event)
         if len(key) > 255:
-            raise ApiError(422, "invalid_idempotency_key", "Idempotency-Key is longer than 255 characters")
-        item = {"payload": body.decode(), "idempotency_key": key, "shipment_ref": event["shipment_ref"]}
-        [(message_id, state, duplicate)] = self._store(backend, [item], "realtime", correlation_id)
+            raise ApiError(
+                422, "invalid_idempotency_key", "Idempotency-Key is longer than 255 characters"
+            )
+        item = {
+            "payload": body.decode(),
+            "idempotency_key": key,
+            "shipment_ref": event["shipment_ref"],
+        }
+        [(message_id, state, duplicate)] = self._store(target, [item], "realtime", correlation_id)
         return self._json(
             200 if duplicate else 202,
             {
@@ -134,20 +144,24 @@ class LogisticsApi(http.Controller):
             },
         )
 
-    def _intake_batch(self, backend, document, body, correlation_id):
+    def _intake_batch(self, target, document, correlation_id):
         limit = self._setting("batch_max_events", DEFAULT_BATCH_MAX)
         events = document.get("events") if isinstance(document, dict) else None
         if not isinstance(events, list) or not events:
             raise ApiError(
-                422, "validation_failed", "expected an object with a non-empty 'events' array",
+                422,
+                "validation_failed",
+                "expected an object with a non-empty 'events' array",
                 [{"field": "events", "message": "a non-empty array is required"}],
             )
         if len(events) > limit:
             raise ApiError(
-                422, "too_many_events", f"at most {limit} events per request",
+                422,
+                "too_many_events",
+                f"at most {limit} events per request",
                 [{"field": "events", "message": f"{len(events)} events, at most {limit} allowed"}],
             )
-        self._check_rate(backend, len(events))
+        self._check_rate(target, len(events))
         results, items, positions = [], [], []
         for index, event in enumerate(events):
             problems = event_schema.errors(event)
@@ -178,7 +192,7 @@ class LogisticsApi(http.Controller):
         stored = dict(
             zip(
                 [item["idempotency_key"] for item in unique_items],
-                self._store(backend, unique_items, "batch", correlation_id),
+                self._store(target, unique_items, "batch", correlation_id),
                 strict=True,
             )
         )
@@ -198,23 +212,28 @@ class LogisticsApi(http.Controller):
         if rejected:
             _logger.info(
                 "batch from %s [%s]: %s of %s events rejected",
-                backend.code, correlation_id, len(rejected), len(events),
+                target.code,
+                correlation_id,
+                len(rejected),
+                len(events),
             )
         return self._json(200, {"correlation_id": correlation_id, "results": results})
 
-    def _store(self, backend, items, channel, correlation_id):
+    def _store(self, target, items, channel, correlation_id):
         """Insert, commit, then make sure a drain will run: accepted means durable."""
         inbox = request.env["logistics.inbox"].sudo()
         content_type = request.httprequest.headers.get("Content-Type")
-        results = inbox._accept(backend, items, channel, correlation_id, content_type) if items else []
+        results = (
+            inbox._accept(target, items, channel, correlation_id, content_type) if items else []
+        )
         request.env.cr.commit()  # pylint: disable=invalid-commit
         lanes = {
-            inbox._partition(backend, item["shipment_ref"])
+            inbox._partition(target, item["shipment_ref"])
             for item, (_id, _state, duplicate) in zip(items, results, strict=True)
             if not duplicate
         }
         for lane in sorted(lanes):
-            inbox._ensure_drain(backend, lane, channel)
+            inbox._ensure_drain(target.id, lane, channel)
         return results
 
     # --- checks ---------------------------------------------------------------
@@ -222,57 +241,73 @@ class LogisticsApi(http.Controller):
     def _authenticate(self):
         token = apikey.from_authorization(request.httprequest.headers.get("Authorization"))
         if not token:
-            raise ApiError(401, "unauthenticated", "send 'Authorization: Bearer <API key>'",
-                           headers={"WWW-Authenticate": "Bearer"})
+            raise ApiError(
+                401,
+                "unauthenticated",
+                "send 'Authorization: Bearer <API key>'",
+                headers={"WWW-Authenticate": "Bearer"},
+            )
         # the API acts as OdooBot: jobs need a user, and a backend only ever
         # reaches its own records through its external references
         request.update_env(user=SUPERUSER_ID)
-        backend = request.env["logistics.inbox"]._authenticate(apikey.digest(token))
-        if not backend:
-            raise ApiError(401, "invalid_api_key", "unknown, revoked or expired API key",
-                           headers={"WWW-Authenticate": "Bearer"})
-        if backend.adapter in ("mail",):
+        target = request.env["logistics.inbox"]._authenticate(apikey.digest(token))
+        if not target:
+            raise ApiError(
+                401,
+                "invalid_api_key",
+                "unknown, revoked or expired API key",
+                headers={"WWW-Authenticate": "Bearer"},
+            )
+        if target.outbound_only:
             raise ApiError(403, "forbidden", "this backend does not send events")
-        return backend
+        return target
 
     def _read_body(self):
         limit = self._setting("max_body_bytes", DEFAULT_MAX_BODY)
         length = request.httprequest.content_length
         if length is not None and length > limit:
-            raise ApiError(413, "payload_too_large", f"body of {length} bytes exceeds {limit} bytes")
-        # also bounds bodies sent without Content-Length (chunked)
+            raise ApiError(
+                413, "payload_too_large", f"body of {length} bytes exceeds {limit} bytes"
+            )
+        # also bounds bodies sent without Content-Length (chunked); cached because
+        # Odoo replays the whole request after a serialization failure
         request.httprequest.max_content_length = limit
         try:
-            return request.httprequest.get_data(cache=False)
+            return request.httprequest.get_data(cache=True)
         except RequestEntityTooLarge as error:
             raise ApiError(413, "payload_too_large", f"body exceeds {limit} bytes") from error
 
-    def _check_signature(self, backend, body):
-        if not backend.require_signature:
+    def _check_signature(self, target, body):
+        if not target.require_signature:
             return
-        secrets = [backend.signing_secret, backend.signing_secret_previous]
         try:
             signature.verify(
-                request.httprequest.headers.get(signature.HEADER), body, secrets,
-                tolerance=backend.signature_tolerance,
+                request.httprequest.headers.get(signature.HEADER),
+                body,
+                target.secrets,
+                tolerance=target.tolerance,
             )
         except signature.SignatureError as error:
             raise ApiError(401, "invalid_signature", str(error)) from error
 
-    def _check_rate(self, backend, hits):
-        wait = request.env["logistics.inbox"].sudo()._rate_limited(backend, hits)
+    def _check_rate(self, target, hits):
+        wait = request.env["logistics.inbox"].sudo()._rate_limited(target, hits)
         if wait:
             raise ApiError(
-                429, "rate_limited",
-                f"more than {backend.rate_limit_per_minute} events per minute; retry in {wait} s",
+                429,
+                "rate_limited",
+                f"more than {target.rate_limit} events per minute; retry in {wait} s",
                 headers={"Retry-After": str(wait)},
             )
 
     def _check_content_type(self):
         mimetype = request.httprequest.mimetype
         if mimetype != "application/json":
-            raise ApiError(415, "unsupported_media_type",
-                           f"Content-Type must be application/json, not {mimetype or 'none'}")
+            raise ApiError(
+                415,
+                "unsupported_media_type",
+                f"Content-Type must be application/json, not {mimetype or 'none'}",
+            )
 
     def _parse_json(self, body):
         try:
@@ -292,30 +327,32 @@ class LogisticsApi(http.Controller):
         value = request.env["ir.config_parameter"].sudo().get_param(f"logistics.api.{name}")
         return int(value) if value and value.isdigit() else default
 
-    def _log_rejection(self, backend, error, correlation_id):
+    def _log_rejection(self, target, error, correlation_id):
         _logger.info(
             "rejected %s %s from %s [%s]: %s %s %s",
             request.httprequest.method,
             request.httprequest.path,
-            backend.code if backend else request.httprequest.remote_addr,
+            target.code if target else request.httprequest.remote_addr,
             correlation_id,
             error.status,
             error.code,
             error.message,
         )
 
-    def _keep_rejected(self, backend, body, error, correlation_id):
+    def _keep_rejected(self, target, body, error, correlation_id):
         """A refused payload of a known backend stays in the integration log."""
         try:
             request.env["logistics.inbox"].sudo()._accept(
-                backend,
+                target,
                 [
                     {
                         "payload": body.decode(errors="replace"),
                         "idempotency_key": f"rejected:{correlation_id}:{uuid.uuid4().hex[:8]}",
                         "state": "rejected",
                         "error_code": error.code,
-                        "error_message": json.dumps({"message": error.message, "fields": error.fields}),
+                        "error_message": json.dumps(
+                            {"message": error.message, "fields": error.fields}
+                        ),
                     }
                 ],
                 "realtime",
@@ -327,10 +364,15 @@ class LogisticsApi(http.Controller):
             _logger.exception("could not keep rejected payload [%s]", correlation_id)
 
     def _json(self, status, body, headers=None):
-        return request.make_json_response(body, status=status, headers=list((headers or {}).items()))
+        return request.make_json_response(
+            body, status=status, headers=list((headers or {}).items())
+        )
 
     def _error(self, error, correlation_id):
-        body = {"error": {"code": error.code, "message": error.message}, "correlation_id": correlation_id}
+        body = {
+            "error": {"code": error.code, "message": error.message},
+            "correlation_id": correlation_id,
+        }
         if error.fields:
             body["error"]["fields"] = error.fields
         return self._json(error.status, body, error.headers)

@@ -7,7 +7,9 @@ from ..lib import apikey, prometheus
 
 
 class LogisticsMetrics(http.Controller):
-    @http.route("/logistics/v1/metrics", type="http", auth="none", methods=["GET"], save_session=False)
+    @http.route(
+        "/logistics/v1/metrics", type="http", auth="none", methods=["GET"], save_session=False
+    )
     def metrics(self):
         """Prometheus text format; protected by the token in the system parameter
         ``logistics.metrics_token`` (no token configured: the endpoint is off)."""
@@ -16,7 +18,8 @@ class LogisticsMetrics(http.Controller):
         given = apikey.from_authorization(request.httprequest.headers.get("Authorization")) or ""
         if not expected or not hmac.compare_digest(given.encode(), expected.encode()):
             return request.make_response(
-                "unauthorized\n", status=401,
+                "unauthorized\n",
+                status=401,
                 headers=[("Content-Type", "text/plain"), ("WWW-Authenticate", "Bearer")],
             )
         body = prometheus.render(request.env["logistics.integration.message"]._metric_families())

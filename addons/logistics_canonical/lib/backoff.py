@@ -18,7 +18,9 @@ def parse_pattern(text):
         try:
             pattern[int(attempts)] = int(seconds)
         except ValueError as error:
-            raise ValueError(f"bad retry pattern item {item.strip()!r}: expected attempts:seconds") from error
+            raise ValueError(
+                f"bad retry pattern item {item.strip()!r}: expected attempts:seconds"
+            ) from error
     if not pattern:
         raise ValueError("empty retry pattern")
     return pattern

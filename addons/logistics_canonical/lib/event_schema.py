@@ -49,7 +49,9 @@ def errors(event):
         elif error.validator == "additionalProperties":
             unknown = sorted(set(error.instance) - set(error.schema.get("properties", {})))
             field = "/".join(filter(None, [field, unknown[0] if unknown else ""]))
-            message = "unknown field" if len(unknown) == 1 else f"unknown fields: {', '.join(unknown)}"
+            message = (
+                "unknown field" if len(unknown) == 1 else f"unknown fields: {', '.join(unknown)}"
+            )
         elif error.validator == "format":
             message = str(error.cause) if error.cause else error.message
         else:

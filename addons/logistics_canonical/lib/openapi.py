@@ -77,18 +77,24 @@ def document(server_url, batch_max):
                     "parameters": [idempotency, correlation, signature_header],
                     "requestBody": {
                         "required": True,
-                        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Event"}}},
+                        "content": {
+                            "application/json": {"schema": {"$ref": "#/components/schemas/Event"}}
+                        },
                     },
                     "responses": {
                         "202": _accepted_response(),
                         "200": {
                             "description": "Duplicate: the original message id and state.",
                             "content": {
-                                "application/json": {"schema": {"$ref": "#/components/schemas/Accepted"}}
+                                "application/json": {
+                                    "schema": {"$ref": "#/components/schemas/Accepted"}
+                                }
                             },
                         },
                         "400": _error_response("Body is not JSON."),
-                        "422": _error_response("The event does not match the schema; errors name the fields."),
+                        "422": _error_response(
+                            "The event does not match the schema; errors name the fields."
+                        ),
                         **_common_errors(),
                     },
                 }
@@ -121,11 +127,15 @@ def document(server_url, batch_max):
                         "200": {
                             "description": "One result per event, in order.",
                             "content": {
-                                "application/json": {"schema": {"$ref": "#/components/schemas/BatchResult"}}
+                                "application/json": {
+                                    "schema": {"$ref": "#/components/schemas/BatchResult"}
+                                }
                             },
                         },
                         "400": _error_response("Body is not JSON."),
-                        "422": _error_response("Not an object with a non-empty 'events' array within the limit."),
+                        "422": _error_response(
+                            "Not an object with a non-empty 'events' array within the limit."
+                        ),
                         **_common_errors(),
                     },
                 }
@@ -135,13 +145,20 @@ def document(server_url, batch_max):
                     "operationId": "getMessage",
                     "summary": "State of a message you sent",
                     "parameters": [
-                        {"name": "message_id", "in": "path", "required": True, "schema": {"type": "integer"}}
+                        {
+                            "name": "message_id",
+                            "in": "path",
+                            "required": True,
+                            "schema": {"type": "integer"},
+                        }
                     ],
                     "responses": {
                         "200": {
                             "description": "The message's state.",
                             "content": {
-                                "application/json": {"schema": {"$ref": "#/components/schemas/MessageState"}}
+                                "application/json": {
+                                    "schema": {"$ref": "#/components/schemas/MessageState"}
+                                }
                             },
                         },
                         "401": _error_response("Missing or invalid API key."),
@@ -204,7 +221,9 @@ def document(server_url, batch_max):
                                     "message_id": {"type": "integer"},
                                     "state": {"type": "string"},
                                     "duplicate": {"type": "boolean"},
-                                    "error": {"$ref": "#/components/schemas/Error/properties/error"},
+                                    "error": {
+                                        "$ref": "#/components/schemas/Error/properties/error"
+                                    },
                                 },
                             },
                         },

@@ -1,13 +1,35 @@
-from odoo import api, fields, models
+from datetime import datetime
+from typing import NamedTuple
+
+from odoo import api, fields, models, tools
 from odoo.exceptions import ValidationError
 
 from ..lib import backoff
 from ..lib.circuit import Circuit
 
 ADMIN_GROUP = "logistics_canonical.group_integration_admin"
-# Fields the inbound API reads through its cache (see logistics.inbox).
-AUTH_FIELDS = {
+
+
+class InboxTarget(NamedTuple):
+    """A backend as the inbound API sees it (cached per worker)."""
+
+    id: int
+    company_id: int
+    code: str
+    partitions: int
+    rate_limit: int
+    require_signature: bool
+    secrets: tuple
+    tolerance: int
+    outbound_only: bool
+    expires_at: datetime | None = None
+
+
+# Fields read through per-worker caches: the API's authentication
+# (logistics.inbox) and the list of webhook subscribers (logistics.outbox).
+CACHED_FIELDS = {
     "active",
+    "code",
     "company_id",
     "environment",
     "require_signature",
@@ -16,6 +38,8 @@ AUTH_FIELDS = {
     "signature_tolerance",
     "rate_limit_per_minute",
     "partitions",
+    "adapter",
+    "partner_id",
 }
 
 
@@ -163,12 +187,47 @@ class LogisticsBackend(models.Model):
             except ValueError as error:
                 raise ValidationError(str(error)) from error
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        backends = super().create(vals_list)
+        self.env.registry.clear_cache()
+        return backends
+
     def write(self, vals):
         result = super().write(vals)
-        if AUTH_FIELDS.intersection(vals):
-            # every worker's API authentication cache must see the change at once
+        if CACHED_FIELDS.intersection(vals):
+            # every worker's caches must see the change at once
             self.env.registry.clear_cache()
         return result
+
+    def unlink(self):
+        result = super().unlink()
+        self.env.registry.clear_cache()
+        return result
+
+    def _inbox_target(self, expires_at=None):
+        """What the inbox needs to know of this backend, as an immutable value."""
+        self.ensure_one()
+        return InboxTarget(
+            id=self.id,
+            company_id=self.company_id.id,
+            code=self.code,
+            partitions=self.partitions,
+            rate_limit=self.rate_limit_per_minute,
+            require_signature=self.require_signature,
+            secrets=tuple(filter(None, [self.signing_secret, self.signing_secret_previous])),
+            tolerance=self.signature_tolerance,
+            outbound_only=self.adapter == "mail",
+            expires_at=expires_at,
+        )
+
+    @api.model
+    @tools.ormcache()
+    def _subscriber_partner_ids(self):
+        """Partners with a webhook subscription: most shipments have none, and
+        then no milestone needs a search for subscriptions."""
+        backends = self.sudo().search([("adapter", "=", "webhook"), ("partner_id", "!=", False)])
+        return frozenset(backends.partner_id.ids)
 
     def _retry_delay(self, attempt):
         return backoff.delay(backoff.parse_pattern(self.retry_pattern), attempt)

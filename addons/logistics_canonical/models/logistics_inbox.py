@@ -1,3 +1,4 @@
+import json
 import logging
 import time
 import zlib
@@ -6,17 +7,20 @@ from datetime import timedelta
 import psycopg2
 
 from odoo import api, fields, models, tools
-from odoo.sql_db import db_connect
+from odoo.sql_db import connection_info_for
 from odoo.tools import SQL
 
 from odoo.addons.queue_job.exception import RetryableJobError
 
+from ..lib import rate_counter
 from ..lib.errors import PermanentError, TransientError
 
 _logger = logging.getLogger(__name__)
 
 CHANNELS = {"realtime": "root.logistics.realtime", "batch": "root.logistics.batch"}
 DRAIN_BATCH = 200
+# Messages applied together in one savepoint (a failure splits the chunk).
+CHUNK = 50
 # Namespace of the advisory locks that keep one drain per lane.
 DRAIN_LOCK = 0x4C47
 TRANSIENT_DB_ERRORS = (
@@ -25,6 +29,10 @@ TRANSIENT_DB_ERRORS = (
     psycopg2.errors.LockNotAvailable,
     psycopg2.errors.UniqueViolation,  # two lanes creating the same record at once
 )
+
+
+def _lane_key(backend_id, partition, channel):
+    return backend_id * 1000 + partition * 10 + list(CHANNELS).index(channel)
 
 
 class LogisticsInbox(models.AbstractModel):
@@ -58,8 +66,11 @@ class LogisticsInbox(models.AbstractModel):
 
     @api.model
     @tools.ormcache("key_hash")
-    def _key_owner(self, key_hash):
-        """Return ``(backend id, expiry)`` of an active key of an active backend, or None."""
+    def _target_for_key(self, key_hash):
+        """The :class:`InboxTarget` of an active key of an active backend, or None.
+
+        Cached per worker (cleared on any key or backend change), so a request
+        authenticates without a query."""
         self.env.cr.execute(
             """
             SELECT k.backend_id, k.expires_at
@@ -70,49 +81,35 @@ class LogisticsInbox(models.AbstractModel):
             [key_hash],
         )
         row = self.env.cr.fetchone()
-        return tuple(row) if row else None
+        if not row:
+            return None
+        backend = self.env["logistics.backend"].sudo().browse(row[0])
+        return backend._inbox_target(expires_at=row[1])
 
     @api.model
     def _authenticate(self, key_hash):
-        owner = self._key_owner(key_hash)
-        if not owner:
-            return self.env["logistics.backend"]
-        backend_id, expires_at = owner
-        if expires_at and expires_at < fields.Datetime.now():
-            return self.env["logistics.backend"]
-        return self.env["logistics.backend"].sudo().browse(backend_id)
+        target = self._target_for_key(key_hash)
+        if not target or (target.expires_at and target.expires_at < fields.Datetime.now()):
+            return None
+        return target
 
     @api.model
-    def _rate_limited(self, backend, hits=1):
+    def _rate_limited(self, target, hits=1):
         """Count ``hits`` against the backend's per-minute budget; return the
-        seconds to wait when over it, else 0. The counter lives in PostgreSQL
-        (one row per backend and minute) so it holds across worker processes;
-        it is kept on its own short transaction so concurrent requests of one
-        backend never wait on each other's commit."""
-        limit = backend.rate_limit_per_minute
-        if not limit:
+        seconds to wait when over it, else 0. The count lives in PostgreSQL so
+        it holds across worker processes (see lib/rate_counter.py)."""
+        if not target.rate_limit:
             return 0
-        with db_connect(self.env.cr.dbname).cursor() as cr:
-            cr.execute("SET LOCAL synchronous_commit TO OFF")  # a lost count is harmless
-            cr.execute(
-                """
-                INSERT INTO logistics_rate_window (backend_id, window_start, hits)
-                VALUES (%s, date_trunc('minute', now()), %s)
-                ON CONFLICT (backend_id, window_start)
-                DO UPDATE SET hits = logistics_rate_window.hits + EXCLUDED.hits
-                RETURNING hits, 60 - extract(second FROM now())::int
-                """,
-                [backend.id, hits],
-            )
-            total, seconds_left = cr.fetchone()
-        return max(seconds_left, 1) if total > limit else 0
+        _dbname, params = connection_info_for(self.env.cr.dbname)
+        total, seconds_left = rate_counter.count(params, target.id, hits)
+        return max(seconds_left, 1) if total > target.rate_limit else 0
 
     @api.model
-    def _partition(self, backend, shipment_ref):
-        return zlib.crc32((shipment_ref or "").encode()) % max(backend.partitions, 1)
+    def _partition(self, target, shipment_ref):
+        return zlib.crc32((shipment_ref or "").encode()) % max(target.partitions, 1)
 
     @api.model
-    def _accept(self, backend, items, channel="realtime", correlation_id=None, content_type=None):
+    def _accept(self, target, items, channel="realtime", correlation_id=None, content_type=None):
         """Store raw messages idempotently; return one ``(id, state, duplicate)`` per item.
 
         ``items`` are dicts with ``payload``, ``idempotency_key`` and optionally
@@ -126,8 +123,8 @@ class LogisticsInbox(models.AbstractModel):
         for item in items:
             rows.append(
                 (
-                    backend.id,
-                    backend.company_id.id,
+                    target.id,
+                    target.company_id,
                     "inbound",
                     item.get("message_type", "event"),
                     item.get("payload_format", "json"),
@@ -137,7 +134,7 @@ class LogisticsInbox(models.AbstractModel):
                     content_type,
                     item.get("state", "queued"),
                     channel,
-                    self._partition(backend, item.get("shipment_ref")),
+                    self._partition(target, item.get("shipment_ref")),
                     item.get("shipment_ref"),
                     item.get("error_code"),
                     item.get("error_message"),
@@ -145,8 +142,10 @@ class LogisticsInbox(models.AbstractModel):
                     uid,
                 )
             )
-        row_sql = "(" + ", ".join(["%s"] * 17) + ", {now}, {now}, {now})".format(
-            now="now() at time zone 'UTC'"
+        row_sql = (
+            "("
+            + ", ".join(["%s"] * 17)
+            + ", {now}, {now}, {now})".format(now="now() at time zone 'UTC'")
         )
         self.env.cr.execute(
             SQL(
@@ -173,9 +172,11 @@ class LogisticsInbox(models.AbstractModel):
                 SELECT idempotency_key, id, state FROM logistics_integration_message
                  WHERE backend_id = %s AND direction = 'inbound' AND idempotency_key = ANY(%s)
                 """,
-                [backend.id, missing],
+                [target.id, missing],
             )
-            existing = {key: (message_id, state) for key, message_id, state in self.env.cr.fetchall()}
+            existing = {
+                key: (message_id, state) for key, message_id, state in self.env.cr.fetchall()
+            }
         results = []
         for item, key in zip(items, keys, strict=True):
             if key in created:
@@ -190,31 +191,78 @@ class LogisticsInbox(models.AbstractModel):
     @api.model
     def _schedule(self, messages):
         """Make sure a drain will pick up each queued message."""
-        lanes = {
-            (m.backend_id, m.partition, m.channel) for m in messages if m.state == "queued"
-        }
-        for backend, partition, channel in lanes:
-            self._ensure_drain(backend, partition, channel)
+        lanes = {(m.backend_id.id, m.partition, m.channel) for m in messages if m.state == "queued"}
+        for backend_id, partition, channel in lanes:
+            self._ensure_drain(backend_id, partition, channel)
 
     @api.model
-    def _ensure_drain(self, backend, partition, channel, eta=None):
-        """Enqueue a drain job for a lane unless one is already waiting."""
-        identity = None if eta else f"logistics-drain-{backend.id}-{partition}-{channel}"
+    def _ensure_drain(self, backend_id, partition, channel, eta=None):
+        """Enqueue a drain job for a lane unless one is already waiting.
+
+        Called after the messages are committed: a drain seen waiting here has
+        not started yet, so it will see them."""
+        identity = None if eta else f"logistics-drain-{backend_id}-{partition}-{channel}"
+        if identity:
+            # the common case under load, answered by one indexed query
+            self.env.cr.execute(
+                """
+                SELECT 1 FROM queue_job WHERE identity_key = %s
+                   AND state IN ('pending', 'enqueued', 'wait_dependencies') LIMIT 1
+                """,
+                [identity],
+            )
+            if self.env.cr.fetchone():
+                return
         self.with_delay(
             channel=CHANNELS[channel],
             priority=5 if channel == "realtime" else 15,
             identity_key=identity,
             eta=eta,
-            description=f"Process inbox of {backend.code} (lane {partition}, {channel})",
-        )._drain(backend.id, partition, channel)
+            description=f"Process inbox of backend {backend_id} (lane {partition}, {channel})",
+        )._drain(backend_id, partition, channel)
 
     @api.model
     def _maintenance(self):
-        """Cron: requeue stuck lanes and forget old rate-limit counters."""
+        """Cron: revive drains killed with their worker, requeue stuck lanes,
+        forget old rate-limit counters."""
+        self._revive_dead_drains()
         self._requeue_stuck()
         self.env.cr.execute(
             "DELETE FROM logistics_rate_window WHERE window_start < now() - interval '1 hour'"
         )
+
+    @api.model
+    def _revive_dead_drains(self, grace_minutes=2):
+        """A drain left 'started' or 'enqueued' by a crashed worker fills its
+        channel for good (queue_job cannot tell it is dead). A drain holds its
+        lane's advisory lock while it runs: a free lock proves it is not running,
+        and draining is idempotent, so such a job is safely set back to pending."""
+        limit = fields.Datetime.now() - timedelta(minutes=grace_minutes)
+        jobs = (
+            self.env["queue.job"]
+            .sudo()
+            .search(
+                [
+                    ("model_name", "=", self._name),
+                    ("method_name", "=", "_drain"),
+                    "|",
+                    "&",
+                    ("state", "=", "started"),
+                    ("date_started", "<", limit),
+                    "&",
+                    ("state", "=", "enqueued"),
+                    ("date_enqueued", "<", limit),
+                ]
+            )
+        )
+        for job in jobs:
+            backend_id, partition, channel = job.args[:3]
+            self.env.cr.execute(
+                "SELECT pg_try_advisory_xact_lock(%s, %s)",
+                [DRAIN_LOCK, _lane_key(backend_id, partition, channel)],
+            )
+            if self.env.cr.fetchone()[0]:
+                job.requeue()
 
     @api.model
     def _requeue_stuck(self, grace_minutes=2):
@@ -229,9 +277,8 @@ class LogisticsInbox(models.AbstractModel):
             """,
             [timedelta(minutes=grace_minutes)],
         )
-        Backend = self.env["logistics.backend"].sudo()
         for backend_id, partition, channel in self.env.cr.fetchall():
-            self._ensure_drain(Backend.browse(backend_id), partition, channel)
+            self._ensure_drain(backend_id, partition, channel)
 
     # --- processing -----------------------------------------------------------
 
@@ -240,8 +287,10 @@ class LogisticsInbox(models.AbstractModel):
         backend = self.env["logistics.backend"].sudo().browse(backend_id).exists()
         if not backend:
             return "backend deleted"
-        lane_key = backend_id * 1000 + partition * 10 + list(CHANNELS).index(channel)
-        self.env.cr.execute("SELECT pg_try_advisory_xact_lock(%s, %s)", [DRAIN_LOCK, lane_key])
+        self.env.cr.execute(
+            "SELECT pg_try_advisory_xact_lock(%s, %s)",
+            [DRAIN_LOCK, _lane_key(backend_id, partition, channel)],
+        )
         if not self.env.cr.fetchone()[0]:
             # another drain holds the lane; it may have started before our messages arrived
             raise RetryableJobError("lane busy", seconds=1, ignore_retry=True)
@@ -259,17 +308,17 @@ class LogisticsInbox(models.AbstractModel):
             [backend_id, partition, channel, limit],
         )
         ids = [row[0] for row in self.env.cr.fetchall()]
-        messages = self.env["logistics.integration.message"].sudo().browse(ids)
-        company_env = self.with_company(backend.company_id).sudo()
-        for message in messages.with_env(company_env.env):
-            company_env._process(message)
+        inbox = self.with_company(backend.company_id).sudo()
+        messages = self.env["logistics.integration.message"].with_env(inbox.env).browse(ids)
+        for start in range(0, len(messages), CHUNK):
+            inbox._process_chunk(messages[start : start + CHUNK])
         if len(ids) == limit:
-            self._ensure_drain(backend, partition, channel)
+            self._ensure_drain(backend_id, partition, channel)
         else:
-            self._schedule_retries(backend, partition, channel)
+            self._schedule_retries(backend_id, partition, channel)
         return f"{len(ids)} message(s)"
 
-    def _schedule_retries(self, backend, partition, channel):
+    def _schedule_retries(self, backend_id, partition, channel):
         self.env["logistics.integration.message"].flush_model()
         self.env.cr.execute(
             """
@@ -277,11 +326,96 @@ class LogisticsInbox(models.AbstractModel):
              WHERE backend_id = %s AND direction = 'inbound' AND partition = %s
                AND channel = %s AND state = 'queued' AND next_attempt_at IS NOT NULL
             """,
-            [backend.id, partition, channel],
+            [backend_id, partition, channel],
         )
         next_at = self.env.cr.fetchone()[0]
         if next_at:
-            self._ensure_drain(backend, partition, channel, eta=next_at)
+            self._ensure_drain(backend_id, partition, channel, eta=next_at)
+
+    def _process_chunk(self, messages):
+        """Apply messages tried for the first time together, in one savepoint;
+        if any of them fails, process each alone to find it. Retries and
+        replays always go alone."""
+        fresh = messages.filtered(lambda m: not m.trace)
+        for message in messages - fresh:
+            self._process(message)
+        if not fresh:
+            return
+        started = time.monotonic()
+        try:
+            with self.env.cr.savepoint():
+                shipments = self._apply_together(fresh)
+                self.env.cr.precommit.run()
+        except Exception:
+            for message in fresh:
+                self._process(message)
+            return
+        self._mark_done_together(fresh, shipments, started)
+
+    def _apply_together(self, messages):
+        """Decode and map each message, then apply them per processor in one go."""
+        Processor = self.env["logistics.processor"]
+        items_by_processor = {}
+        for message in messages:
+            processor = Processor._for_message(message)
+            items_by_processor.setdefault(processor._name, []).extend(processor._prepare(message))
+        shipments = {}
+        for name, items in items_by_processor.items():
+            processor = self.env[name]
+            for (message, _mapped), record in zip(items, processor._apply_many(items), strict=True):
+                processor._rules(message, record)
+                shipments.setdefault(message.id, processor._shipment_of(record))
+        return shipments
+
+    def _mark_done_together(self, messages, shipments, started):
+        elapsed = round((time.monotonic() - started) * 1000, 1)
+        now = fields.Datetime.now()
+        at = fields.Datetime.to_string(now)
+        rows = []
+        for message in messages:
+            step = {
+                "attempt": 1,
+                "at": at,
+                "step": "decode, map, apply, rules",
+                "outcome": "ok",
+                "ms": elapsed,
+                "detail": self.env._("together with %s message(s)", len(messages)),
+            }
+            result = {
+                "attempt": 1,
+                "at": at,
+                "step": "result",
+                "outcome": "done",
+                "ms": elapsed,
+                "detail": "",
+            }
+            shipment = shipments.get(message.id)
+            rows.append(
+                (
+                    message.id,
+                    json.dumps([step, result]),
+                    shipment.id if shipment else None,
+                    int((now - message.received_at).total_seconds() * 1000),
+                )
+            )
+        self.env.cr.execute(
+            SQL(
+                """
+                UPDATE logistics_integration_message m
+                   SET state = 'done', attempts = 1, next_attempt_at = NULL, error_code = NULL,
+                       error_message = NULL, processed_at = %s, trace = v.trace,
+                       shipment_id = v.shipment_id, duration_ms = v.duration_ms,
+                       write_date = %s, write_uid = %s
+                  FROM (VALUES %s) AS v (id, trace, shipment_id, duration_ms)
+                 WHERE m.id = v.id
+                """,
+                now,
+                now,
+                self.env.uid,
+                SQL(", ").join(SQL("(%s, %s, %s::int, %s)", *row) for row in rows),
+            )
+        )
+        messages.invalidate_recordset()
 
     def _process(self, message):
         """Run one message through its processor, in a savepoint, and record the outcome."""
@@ -302,7 +436,10 @@ class LogisticsInbox(models.AbstractModel):
             self._retry_or_bury(message, trace, error, vals, attempt)
         except Exception as error:  # a bug: keep the message, retry, then dead-letter
             _logger.exception(
-                "message %s [%s] of %s: unexpected error", message.id, message.correlation_id, backend.code
+                "message %s [%s] of %s: unexpected error",
+                message.id,
+                message.correlation_id,
+                backend.code,
             )
             self._retry_or_bury(message, trace, error, vals, attempt)
         else:
@@ -311,7 +448,9 @@ class LogisticsInbox(models.AbstractModel):
                 vals["shipment_id"] = shipment.id
             self._close_integration_exceptions(message)
         now = fields.Datetime.now()
-        vals.update(processed_at=now, duration_ms=int((now - message.received_at).total_seconds() * 1000))
+        vals.update(
+            processed_at=now, duration_ms=int((now - message.received_at).total_seconds() * 1000)
+        )
         trace.append(self._trace_step(attempt, "result", vals.get("state", "queued"), started))
         message._add_trace(trace)
         message.write(vals)
@@ -341,21 +480,33 @@ class LogisticsInbox(models.AbstractModel):
         )
         _logger.info(
             "message %s [%s]: attempt %s failed (%s), retry in %ss",
-            message.id, message.correlation_id, attempt, vals["error_code"], wait,
+            message.id,
+            message.correlation_id,
+            attempt,
+            vals["error_code"],
+            wait,
         )
 
     def _record_failure(self, message, trace, error, state, vals):
         code = getattr(error, "code", None) or type(error).__name__
         vals.update(state=state, error_code=code, error_message=str(error))
-        type_code = "dead_letter" if state == "dead" else getattr(error, "exception_type", "invalid_message")
-        exception = self._raise_exception(message, type_code, str(error), getattr(error, "field", None))
+        type_code = (
+            "dead_letter"
+            if state == "dead"
+            else getattr(error, "exception_type", "invalid_message")
+        )
+        exception = self._raise_exception(
+            message, type_code, str(error), getattr(error, "field", None)
+        )
         if exception.shipment_id:
             vals["shipment_id"] = exception.shipment_id.id
         _logger.info("message %s [%s]: %s (%s)", message.id, message.correlation_id, state, code)
 
     def _raise_exception(self, message, type_code, text, field=None):
         """Open one exception per message and type; a repeated failure adds to its history."""
-        exception_type = self.env["logistics.exception.type"].search([("code", "=", type_code)], limit=1)
+        exception_type = self.env["logistics.exception.type"].search(
+            [("code", "=", type_code)], limit=1
+        )
         open_one = message.exception_ids.filtered(
             lambda e: e.exception_type_id == exception_type and e.state in ("new", "assigned")
         )

@@ -1,6 +1,12 @@
 from odoo import api, fields, models, tools
 
-AGE_BUCKETS = [("lt_1h", "< 1 h"), ("1h_4h", "1-4 h"), ("4h_24h", "4-24 h"), ("1d_3d", "1-3 days"), ("gt_3d", "> 3 days")]
+AGE_BUCKETS = [
+    ("lt_1h", "< 1 h"),
+    ("1h_4h", "1-4 h"),
+    ("4h_24h", "4-24 h"),
+    ("1d_3d", "1-3 days"),
+    ("gt_3d", "> 3 days"),
+]
 
 
 class LogisticsIntegrationKpi(models.Model):
@@ -48,7 +54,7 @@ class LogisticsIntegrationKpi(models.Model):
                   FROM logistics_integration_message m
                  GROUP BY m.received_at::date, m.backend_id, m.company_id, m.direction
             )
-            """  # noqa: S608 - the table name is the model's own
+            """
         )
 
 
@@ -63,7 +69,8 @@ class LogisticsExceptionKpi(models.Model):
     team_id = fields.Many2one("logistics.team", readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)
     severity = fields.Selection(
-        [("low", "Low"), ("medium", "Medium"), ("high", "High"), ("critical", "Critical")], readonly=True
+        [("low", "Low"), ("medium", "Medium"), ("high", "High"), ("critical", "Critical")],
+        readonly=True,
     )
     age_bucket = fields.Selection(AGE_BUCKETS, string="Age", readonly=True)
     is_overdue = fields.Boolean(readonly=True)
@@ -86,12 +93,14 @@ class LogisticsExceptionKpi(models.Model):
                        LATERAL (SELECT (now() at time zone 'UTC') - e.create_date AS age) a
                  WHERE e.state IN ('new', 'assigned')
             )
-            """  # noqa: S608 - the table name is the model's own
+            """
         )
 
     @api.model
     def _metric_samples(self):
         self.env.cr.execute(
-            f"SELECT severity, age_bucket, count(*) FROM {self._table} GROUP BY 1, 2 ORDER BY 1, 2"  # noqa: S608
+            f"SELECT severity, age_bucket, count(*) FROM {self._table} GROUP BY 1, 2 ORDER BY 1, 2"
         )
-        return [({"severity": sev, "age": age}, count) for sev, age, count in self.env.cr.fetchall()]
+        return [
+            ({"severity": sev, "age": age}, count) for sev, age, count in self.env.cr.fetchall()
+        ]

@@ -1,4 +1,4 @@
-from odoo import api, fields, models
+from odoo import api, fields, models, tools
 
 
 class LogisticsNotificationRule(models.Model):
@@ -30,10 +30,30 @@ class LogisticsNotificationRule(models.Model):
         domain=[("model", "=", "logistics.shipment")],
     )
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        self.env.registry.clear_cache()
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self.env.registry.clear_cache()
+        return super().write(vals)
+
+    def unlink(self):
+        self.env.registry.clear_cache()
+        return super().unlink()
+
+    @api.model
+    @tools.ormcache()
+    def _company_ids_with_rules(self):
+        return frozenset(self.sudo().search([]).company_id.ids)
+
     @api.model
     def _notify(self, milestone):
         shipment = milestone.shipment_id
         if shipment.environment != "production":  # sandbox data never mails real customers
+            return
+        if shipment.company_id.id not in self._company_ids_with_rules():
             return
         rules = self.sudo().search(
             [
@@ -49,7 +69,11 @@ class LogisticsNotificationRule(models.Model):
             self.env["logistics.outbox"]._enqueue(
                 backend,
                 "notification",
-                {"template_id": rule.template_id.id, "shipment_id": shipment.id, "milestone_id": milestone.id},
+                {
+                    "template_id": rule.template_id.id,
+                    "shipment_id": shipment.id,
+                    "milestone_id": milestone.id,
+                },
                 f"mail:{rule.id}:{milestone.id}",
                 shipment=shipment,
                 parent=milestone.message_id,

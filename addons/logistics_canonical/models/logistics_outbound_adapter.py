@@ -37,7 +37,9 @@ class LogisticsOutboundAdapter(models.AbstractModel):
     def _for_backend(self, backend):
         name = self._adapter_name(backend.adapter)
         if not name:
-            raise PermanentError(f"backend {backend.code} has no outbound adapter", code="no_adapter")
+            raise PermanentError(
+                f"backend {backend.code} has no outbound adapter", code="no_adapter"
+            )
         return self.env[name]
 
     def _send(self, backend, message):
@@ -95,5 +97,7 @@ class LogisticsOutboundAdapterMail(models.AbstractModel):
         shipment = self.env["logistics.shipment"].browse(data["shipment_id"]).exists()
         if not template or not shipment:
             raise PermanentError("template or shipment no longer exists", code="gone")
-        template.send_mail(shipment.id, force_send=False, email_layout_xmlid="mail.mail_notification_light")
+        template.send_mail(
+            shipment.id, force_send=False, email_layout_xmlid="mail.mail_notification_light"
+        )
         return 0

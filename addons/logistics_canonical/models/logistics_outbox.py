@@ -104,7 +104,11 @@ class LogisticsOutbox(models.AbstractModel):
             self.env["logistics.integration.message"]
             .sudo()
             .search(
-                [("backend_id", "=", backend.id), ("direction", "=", "outbound"), ("state", "=", "queued")],
+                [
+                    ("backend_id", "=", backend.id),
+                    ("direction", "=", "outbound"),
+                    ("state", "=", "queued"),
+                ],
                 order="id",
                 limit=limit,
             )
@@ -130,7 +134,11 @@ class LogisticsOutbox(models.AbstractModel):
             self._finish(message, "queued", attempt, step, str(error), error.code)
             _logger.info(
                 "outbound %s [%s] to %s failed (%s); circuit %s",
-                message.id, message.correlation_id, backend.code, error, circuit.state,
+                message.id,
+                message.correlation_id,
+                backend.code,
+                error,
+                circuit.state,
             )
             return False
         circuit.record_success()
@@ -185,18 +193,22 @@ class LogisticsOutbox(models.AbstractModel):
 
     @api.model
     def _subscriptions(self, shipment, milestone):
+        customer = shipment.customer_id.commercial_partner_id
+        if customer.id not in self.env["logistics.backend"]._subscriber_partner_ids():
+            return self.env["logistics.backend"]
         subscriptions = (
             self.env["logistics.backend"]
             .sudo()
             .search(
                 [
                     ("adapter", "=", "webhook"),
-                    ("partner_id", "=", shipment.customer_id.commercial_partner_id.id),
+                    ("partner_id", "=", customer.id),
                     ("company_id", "=", shipment.company_id.id),
                     ("environment", "=", shipment.environment),
                 ]
             )
         )
         return subscriptions.filtered(
-            lambda b: not b.subscribed_code_ids or milestone.milestone_code_id in b.subscribed_code_ids
+            lambda b: not b.subscribed_code_ids
+            or milestone.milestone_code_id in b.subscribed_code_ids
         )

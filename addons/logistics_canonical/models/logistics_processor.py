@@ -52,10 +52,14 @@ class LogisticsProcessor(models.AbstractModel):
         shipment = self.env["logistics.shipment"]
         for document in documents:
             mapped = self._timed(trace, attempt, "map", self._map, message, document)
-            record = self._timed(trace, attempt, "apply", self._apply, message, mapped)
+            [record] = self._timed(trace, attempt, "apply", self._apply_many, [(message, mapped)])
             self._timed(trace, attempt, "rules", self._rules, message, record)
             shipment |= self._shipment_of(record)
         return shipment[:1]
+
+    def _prepare(self, message):
+        """Decode and map ``message``: its ``(message, mapped)`` items, no writes."""
+        return [(message, self._map(message, document)) for document in self._decode(message)]
 
     @api.model
     def _shipment_of(self, record):
@@ -70,7 +74,9 @@ class LogisticsProcessor(models.AbstractModel):
         try:
             result = method(*args)
         except Exception as error:
-            trace.append(self._step(attempt, step, "error", started, f"{type(error).__name__}: {error}"))
+            trace.append(
+                self._step(attempt, step, "error", started, f"{type(error).__name__}: {error}")
+            )
             raise
         trace.append(self._step(attempt, step, "ok", started))
         return result
@@ -88,8 +94,12 @@ class LogisticsProcessor(models.AbstractModel):
         """Document → values in canonical terms (codes resolved through the code lists)."""
         return document
 
-    def _apply(self, message, mapped):
-        """Canonical values → records; return the record the message produced."""
+    def _apply_many(self, items):
+        """``(message, mapped)`` items → the record each produced, in order.
+
+        Items of many messages are applied together when the inbox processes a
+        batch (one insert, one status derivation per shipment); a processor
+        without a faster way applies them one by one."""
         raise NotImplementedError
 
     def _rules(self, message, record):
@@ -159,41 +169,65 @@ class LogisticsProcessorEvent(models.AbstractModel):
             )
         return mapping.milestone_code_id
 
-    def _apply(self, message, mapped):
-        event = mapped["event"]
-        backend = message.backend_id
-        shipment = self.env["logistics.shipment"]._for_event(backend, event)
+    def _apply_many(self, items):
         Milestone = self.env["logistics.milestone"]
-        done = Milestone.search([("message_id", "=", message.id)], limit=1)
-        if done:  # a replay of a message already applied changes nothing
-            return done
+        results, vals_list, pending = [None] * len(items), [], []
+        by_backend = {}
+        for index, (message, mapped) in enumerate(items):
+            by_backend.setdefault(message.backend_id, []).append(mapped["event"])
+            if message.trace:  # tried before (a retry or a replay): apply at most once
+                # no LIMIT: with one, PostgreSQL walks the event_time index instead
+                # of the message_id one (12 ms instead of 0.1 ms)
+                done = Milestone.search([("message_id", "=", message.id)])
+                if done:
+                    results[index] = done[:1]
+        shipments = {
+            (backend, ref): shipment
+            for backend, events in by_backend.items()
+            for ref, shipment in self.env["logistics.shipment"]._for_events(backend, events).items()
+        }
+        for index, (message, mapped) in enumerate(items):
+            if results[index] is None:
+                shipment = shipments[(message.backend_id, mapped["event"]["shipment_ref"])]
+                self._retract(shipment, mapped["event"])
+                vals_list.append(self._milestone_vals(message, mapped, shipment))
+                pending.append(index)
+        for index, milestone in zip(pending, Milestone.create(vals_list), strict=True):
+            results[index] = milestone
+        return results
+
+    def _retract(self, shipment, event):
         if event.get("retracts_event_id"):
-            Milestone.search(
-                [("shipment_id", "=", shipment.id), ("source_event_id", "=", event["retracts_event_id"])]
+            self.env["logistics.milestone"].search(
+                [
+                    ("shipment_id", "=", shipment.id),
+                    ("source_event_id", "=", event["retracts_event_id"]),
+                ]
             ).write({"is_retracted": True})
+
+    def _milestone_vals(self, message, mapped, shipment):
+        event = mapped["event"]
         code = mapped["milestone_code"]
         location = event.get("location") or {}
         reason = event.get("reason") or {}
-        return Milestone.create(
-            {
-                "shipment_id": shipment.id,
-                "milestone_code_id": code.id,
-                "classifier": event.get("classifier") or code.default_classifier,
-                "event_time": mapped["event_time"],
-                "event_utc_offset": mapped["offset"],
-                "estimated_time": mapped["eta"],
-                "stop_id": shipment._stop_for_event(event.get("stop")).id,
-                "location_name": location.get("name"),
-                "location_code": location.get("code"),
-                "city": location.get("city"),
-                "country_id": self._country(location.get("country")).id,
-                "reason_code": reason.get("code"),
-                "reason_text": reason.get("text"),
-                "backend_id": backend.id,
-                "source_code": event.get("source_code") or event.get("code"),
-                "source_event_id": event.get("event_id"),
-                "document_ref": (event.get("pod") or {}).get("document_ref"),
-                "message_id": message.id,
-                "note": event.get("note"),
-            }
-        )
+        return {
+            "shipment_id": shipment.id,
+            "milestone_code_id": code.id,
+            "classifier": event.get("classifier") or code.default_classifier,
+            "event_time": mapped["event_time"],
+            "event_utc_offset": mapped["offset"],
+            "estimated_time": mapped["eta"],
+            "stop_id": shipment._stop_for_event(event.get("stop")).id,
+            "location_name": location.get("name"),
+            "location_code": location.get("code"),
+            "city": location.get("city"),
+            "country_id": self._country(location.get("country")).id,
+            "reason_code": reason.get("code"),
+            "reason_text": reason.get("text"),
+            "backend_id": message.backend_id.id,
+            "source_code": event.get("source_code") or event.get("code"),
+            "source_event_id": event.get("event_id"),
+            "document_ref": (event.get("pod") or {}).get("document_ref"),
+            "message_id": message.id,
+            "note": event.get("note"),
+        }

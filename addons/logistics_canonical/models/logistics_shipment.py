@@ -223,11 +223,19 @@ class LogisticsShipment(models.Model):
             shipment.stop_ids._apply_stop_times(tracking.stop_times)
 
     @api.model
-    def _for_event(self, backend, event):
-        """The shipment ``backend`` calls ``event['shipment_ref']``, created when new."""
-        ref = event["shipment_ref"]
-        shipment = self.env["logistics.external.ref"]._find(backend, self._name, ref)
-        if shipment:
+    def _for_events(self, backend, events):
+        """The shipments ``backend`` names in ``events`` (``shipment_ref``), created
+        when new: ``{ref: shipment}``, with one query for the known ones."""
+        refs = list(dict.fromkeys(event["shipment_ref"] for event in events))
+        bound = self.env["logistics.external.ref"].search(
+            [
+                ("backend_id", "=", backend.id),
+                ("res_model", "=", self._name),
+                ("external_id", "in", refs),
+            ]
+        )
+        found = {ref.external_id: self.browse(ref.res_id) for ref in bound}
+        for shipment in found.values():
             if shipment.environment != backend.environment:
                 raise PermanentError(
                     f"shipment {shipment.name} is {shipment.environment} data; "
@@ -235,7 +243,31 @@ class LogisticsShipment(models.Model):
                     code="environment_mismatch",
                     field="shipment_ref",
                 )
-            return shipment
+        first_event = {}
+        for event in events:
+            first_event.setdefault(event["shipment_ref"], event)
+        missing = [ref for ref in refs if ref not in found]
+        if missing:
+            created = self.create(
+                [self._vals_from_event(backend, first_event[ref]) for ref in missing]
+            )
+            self.env["logistics.external.ref"].create(
+                [
+                    {
+                        "backend_id": backend.id,
+                        "res_model": self._name,
+                        "res_id": shipment.id,
+                        "external_id": ref,
+                        "kind": "shipment",
+                    }
+                    for ref, shipment in zip(missing, created, strict=True)
+                ]
+            )
+            found.update(zip(missing, created, strict=True))
+        return found
+
+    @api.model
+    def _vals_from_event(self, backend, event):
         details = event.get("shipment") or {}
         planned = {
             name: parse_event_time(details[name])[0]
@@ -245,20 +277,16 @@ class LogisticsShipment(models.Model):
         carrier = self.env["res.partner"]
         if details.get("carrier_scac"):
             carrier = carrier.search([("logistics_scac", "=", details["carrier_scac"])], limit=1)
-        shipment = self.create(
-            {
-                "company_id": backend.company_id.id,
-                "environment": backend.environment,
-                "customer_reference": details.get("customer_ref"),
-                "bol_number": details.get("bol_number"),
-                "pro_number": details.get("pro_number"),
-                "mode": details.get("mode") or "ftl",
-                "carrier_id": carrier.id,
-                **planned,
-            }
-        )
-        self.env["logistics.external.ref"]._bind(backend, shipment, ref, kind="shipment")
-        return shipment
+        return {
+            "company_id": backend.company_id.id,
+            "environment": backend.environment,
+            "customer_reference": details.get("customer_ref"),
+            "bol_number": details.get("bol_number"),
+            "pro_number": details.get("pro_number"),
+            "mode": details.get("mode") or "ftl",
+            "carrier_id": carrier.id,
+            **planned,
+        }
 
     def _stop_for_event(self, stop):
         """The stop an event names by sequence, created when the event is the first to name it."""

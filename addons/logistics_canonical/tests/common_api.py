@@ -14,7 +14,12 @@ class ApiCase(HttpCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.backend = cls.env["logistics.backend"].create(
-            {"name": "Test API client", "code": "api_test", "environment": "production", "max_attempts": 3}
+            {
+                "name": "Test API client",
+                "code": "api_test",
+                "environment": "production",
+                "max_attempts": 3,
+            }
         )
         _record, cls.key = cls.env["logistics.backend.key"]._generate(cls.backend, "test")
 

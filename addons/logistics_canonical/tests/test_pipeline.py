@@ -1,3 +1,4 @@
+import json
 from datetime import timedelta
 from unittest.mock import patch
 
@@ -21,18 +22,18 @@ class TestPipeline(ApiCase):
         cls.Message = cls.env["logistics.integration.message"]
         cls.integration_team = cls.env.ref("logistics_canonical.team_integration")
 
-    def fail_apply(self, errors):
-        """Make the apply step raise the given errors in turn (then work)."""
+    def fail_apply(self, error, attempts):
+        """Make the apply step raise ``error`` during a message's first ``attempts``
+        attempts (whether the message is applied alone or with others)."""
         processor = self.registry["logistics.processor.event"]
-        original = processor._apply
-        pending = list(errors)
+        original = processor._apply_many
 
-        def flaky(this, message, mapped):
-            if pending:
-                raise pending.pop(0)
-            return original(this, message, mapped)
+        def flaky(this, items):
+            if any(message.attempts < attempts for message, _mapped in items):
+                raise error
+            return original(this, items)
 
-        return patch.object(processor, "_apply", flaky)
+        return patch.object(processor, "_apply_many", flaky)
 
     def make_due(self, message):
         message.next_attempt_at = fields.Datetime.now() - timedelta(seconds=1)
@@ -43,7 +44,9 @@ class TestPipeline(ApiCase):
         del event["code"]
         message = self.message(self.post(event))
         self.run_jobs()
-        self.assertEqual((message.state, message.error_code, message.attempts), ("failed", "unmapped_code", 1))
+        self.assertEqual(
+            (message.state, message.error_code, message.attempts), ("failed", "unmapped_code", 1)
+        )
         exception = message.exception_ids
         self.assertEqual(exception.exception_type_id.code, "unmapped_code")
         self.assertEqual(exception.team_id, self.integration_team)
@@ -59,28 +62,41 @@ class TestPipeline(ApiCase):
 
     def test_transient_fault_retries_with_backoff_then_succeeds(self):
         message = self.message(self.post(self.event()))
-        with self.fail_apply([TransientError("TMS timed out", code="timeout")]):
+        with self.fail_apply(TransientError("TMS timed out", code="timeout"), attempts=1):
             self.run_jobs()
-            self.assertEqual((message.state, message.attempts, message.error_code), ("queued", 1, "timeout"))
+            self.assertEqual(
+                (message.state, message.attempts, message.error_code), ("queued", 1, "timeout")
+            )
             self.assertGreater(message.next_attempt_at, fields.Datetime.now())
-            retry = self.env["queue.job"].search([("method_name", "=", "_drain"), ("state", "=", "pending")])
+            retry = self.env["queue.job"].search(
+                [("method_name", "=", "_drain"), ("state", "=", "pending")]
+            )
             self.assertTrue(retry.eta, "a drain is scheduled for the retry time")
             self.assertFalse(message.exception_ids, "a transient fault raises no exception")
             self.make_due(message)
             self.run_jobs()
         self.assertEqual((message.state, message.attempts), ("done", 2))
         self.assertEqual(message.shipment_id.status, "in_transit")
+        trace = json.loads(message.trace)
+        self.assertEqual(
+            [s["outcome"] for s in trace if s["attempt"] == 1][-2:], ["error", "queued"]
+        )
+        self.assertEqual(
+            [s["step"] for s in trace if s["attempt"] == 2],
+            ["decode", "map", "apply", "rules", "result"],
+        )
 
     def test_serialization_failure_is_transient(self):
         message = self.message(self.post(self.event()))
-        with self.fail_apply([psycopg2.errors.SerializationFailure("could not serialize access")]):
+        with self.fail_apply(
+            psycopg2.errors.SerializationFailure("could not serialize access"), attempts=1
+        ):
             self.run_jobs()
         self.assertEqual((message.state, message.error_code), ("queued", "SerializationFailure"))
 
     def test_dead_letter_after_retry_budget_then_replay(self):
         message = self.message(self.post(self.event()))
-        errors = [TransientError("partner down")] * self.backend.max_attempts
-        with self.fail_apply(errors):
+        with self.fail_apply(TransientError("partner down"), attempts=self.backend.max_attempts):
             for _attempt in range(self.backend.max_attempts):
                 self.run_jobs()
                 self.make_due(message)
@@ -98,7 +114,11 @@ class TestPipeline(ApiCase):
         self.assertIn("replay", message.trace)
 
     def test_one_bad_message_never_fails_its_neighbours(self):
-        events = [self.event(ref="N1"), self.event(ref="N2", code="NOT_A_CODE"), self.event(ref="N3")]
+        events = [
+            self.event(ref="N1"),
+            self.event(ref="N2", code="NOT_A_CODE"),
+            self.event(ref="N3"),
+        ]
         results = self.post({"events": events}, path="/logistics/v1/events/batch").json()["results"]
         self.run_jobs()
         states = self.Message.browse([r["message_id"] for r in results]).mapped("state")
@@ -108,11 +128,16 @@ class TestPipeline(ApiCase):
         message = self.message(self.post(self.event(code="NOT_A_CODE")))
         self.run_jobs()
         self.assertEqual(message.state, "failed")
-        for group in ("logistics_canonical.group_logistics_user", "logistics_canonical.group_logistics_manager"):
+        for group in (
+            "logistics_canonical.group_logistics_user",
+            "logistics_canonical.group_logistics_manager",
+        ):
             user = new_test_user(self.env, login=f"no_replay_{group[-7:]}", groups=group)
             with self.subTest(group=group), self.assertRaises(AccessError):
                 message.with_user(user).action_replay()
-        admin = new_test_user(self.env, login="replayer", groups="logistics_canonical.group_integration_admin")
+        admin = new_test_user(
+            self.env, login="replayer", groups="logistics_canonical.group_integration_admin"
+        )
         message.with_user(admin).action_replay()
         self.assertEqual(message.state, "queued")
 
@@ -128,9 +153,13 @@ class TestPipeline(ApiCase):
         self.run_jobs()
         production = self.message(self.post(self.event(ref="SHARED-1")))
         self.run_jobs()
-        sandbox = self.env["logistics.backend"].create({"name": "Sandbox", "code": "sbx", "environment": "sandbox"})
+        sandbox = self.env["logistics.backend"].create(
+            {"name": "Sandbox", "code": "sbx", "environment": "sandbox"}
+        )
         _record, key = self.env["logistics.backend.key"]._generate(sandbox)
-        from_sandbox = self.message(self.post(self.event(ref="SHARED-1", code="DELIVERED"), key=key))
+        from_sandbox = self.message(
+            self.post(self.event(ref="SHARED-1", code="DELIVERED"), key=key)
+        )
         self.run_jobs()
         self.assertNotEqual(from_sandbox.shipment_id, production.shipment_id)
         self.assertEqual(from_sandbox.shipment_id.environment, "sandbox")
@@ -152,8 +181,11 @@ class TestPipeline(ApiCase):
 
     def test_source_codes_map_through_the_backend_code_list(self):
         self.backend.code_scheme_id = self.env.ref("logistics_canonical.code_scheme_unece_rec24")
-        message = self.message(self.post({"shipment_ref": "UN-1", "source_code": "21",
-                                          "event_time": "2024-05-01T10:00:00Z"}))
+        message = self.message(
+            self.post(
+                {"shipment_ref": "UN-1", "source_code": "21", "event_time": "2024-05-01T10:00:00Z"}
+            )
+        )
         self.run_jobs()
         self.assertEqual(message.shipment_id.status, "delivered")
         self.assertEqual(message.shipment_id.milestone_ids.source_code, "21")
@@ -163,5 +195,18 @@ class TestPipeline(ApiCase):
         self.env["queue.job"].search([("method_name", "=", "_drain")]).unlink()
         message.received_at = fields.Datetime.now() - timedelta(minutes=5)
         self.env["logistics.inbox"]._maintenance()
+        self.run_jobs()
+        self.assertEqual(message.state, "done")
+
+    def test_cron_revives_a_drain_left_started_by_a_dead_worker(self):
+        message = self.message(self.post(self.event()))
+        job = self.env["queue.job"].search(
+            [("method_name", "=", "_drain"), ("state", "=", "pending")]
+        )
+        job.write(
+            {"state": "started", "date_started": fields.Datetime.now() - timedelta(minutes=10)}
+        )
+        self.env["logistics.inbox"]._maintenance()
+        self.assertEqual(job.state, "pending", "its lane lock is free: nobody runs it")
         self.run_jobs()
         self.assertEqual(message.state, "done")

@@ -26,7 +26,10 @@ class TestSignature(BaseCase):
             ("t=x,v1=abc", self.body, ["s1"], 1000, "malformed"),
         ]
         for header_value, body, secrets, now, reason in cases:
-            with self.subTest(reason=reason), self.assertRaisesRegex(signature.SignatureError, reason):
+            with (
+                self.subTest(reason=reason),
+                self.assertRaisesRegex(signature.SignatureError, reason),
+            ):
                 signature.verify(header_value, body, secrets, tolerance=300, now=now)
 
     def test_empty_secrets_never_match(self):
@@ -107,11 +110,18 @@ class TestEventIdentity(BaseCase):
 
     def test_what_makes_an_event_different(self):
         key = event_schema.identity(self.base)
-        for change in ({"code": "DELIVERED"}, {"shipment_ref": "L2"}, {"classifier": "estimated"},
-                       {"stop": {"sequence": 2}}, {"event_time": "2024-05-01T10:00:01+02:00"}):
+        for change in (
+            {"code": "DELIVERED"},
+            {"shipment_ref": "L2"},
+            {"classifier": "estimated"},
+            {"stop": {"sequence": 2}},
+            {"event_time": "2024-05-01T10:00:01+02:00"},
+        ):
             with self.subTest(change=change):
                 self.assertNotEqual(event_schema.identity({**self.base, **change}), key)
-        self.assertEqual(event_schema.identity({**self.base, "note": "hello"}), key, "free text is no identity")
+        self.assertEqual(
+            event_schema.identity({**self.base, "note": "hello"}), key, "free text is no identity"
+        )
 
     def test_event_id_wins(self):
         self.assertEqual(
@@ -121,5 +131,7 @@ class TestEventIdentity(BaseCase):
 
     def test_errors_name_fields(self):
         self.assertEqual(event_schema.errors(self.base), [])
-        errors = event_schema.errors({"shipment_ref": "", "code": "IN_TRANSIT", "event_time": "x", "eta": 5})
+        errors = event_schema.errors(
+            {"shipment_ref": "", "code": "IN_TRANSIT", "event_time": "x", "eta": 5}
+        )
         self.assertEqual({e["field"] for e in errors}, {"shipment_ref", "event_time", "eta"})

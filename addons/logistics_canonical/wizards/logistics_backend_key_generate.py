@@ -20,6 +20,8 @@ class LogisticsBackendKeyGenerate(models.TransientModel):
             "res_model": self._name,
             "res_id": self.id,
             "view_mode": "form",
-            "views": [(self.env.ref("logistics_canonical.view_backend_key_generate_done").id, "form")],
+            "views": [
+                (self.env.ref("logistics_canonical.view_backend_key_generate_done").id, "form")
+            ],
             "target": "new",
         }

@@ -1,0 +1,170 @@
+"""Sandbox feeder: a TMS-like client that streams canonical events into the demo.
+
+It provisions its own backend and API key over XML-RPC (admin login), then
+posts a realistic stream to /logistics/v1/events on loopback: shipments moving
+from tender to proof of delivery, delays with a reason and a new ETA, some
+events sent twice, some arriving late, codes from the X12 214 list, an unmapped
+code now and then, and an occasional malformed payload. Stops after --duration
+seconds or --max-events events, or when the server stays unreachable.
+
+Usage: python feeder.py --url http://127.0.0.1:8069 --db logistics_demo
+"""
+
+import argparse
+import json
+import random
+import sys
+import time
+import uuid
+import xmlrpc.client
+from datetime import datetime, timedelta, timezone
+
+import requests
+
+BACKEND_CODE = "demo_feeder"
+# canonical code, or (X12 AT7 status code) for the steps a carrier reports in X12 terms
+PATH = [
+    ("TENDERED", None),
+    ("TENDER_ACCEPTED", None),
+    ("DISPATCHED", None),
+    ("ARRIVED_PICKUP", "X3"),
+    ("PICKED_UP", "AF"),
+    ("IN_TRANSIT", "X6"),
+    ("ARRIVED_DELIVERY", "X1"),
+    ("DELIVERED", "D1"),
+    ("POD_RECEIVED", None),
+]
+CITIES = [("Chicago", "USCHI"), ("Indianapolis", "USIND"), ("Memphis", "USMEM"), ("Dallas", "USDAL")]
+DELAY_REASONS = [("AH", "Weather"), ("AO", "Traffic"), ("AJ", "Driver hours exhausted")]
+
+
+def provision(url, db, login, password):
+    """Create (once) the feeder's backend and give it a fresh API key."""
+    common = xmlrpc.client.ServerProxy(f"{url}/xmlrpc/2/common")
+    uid = common.authenticate(db, login, password, {})
+    if not uid:
+        sys.exit(f"feeder: cannot log in to {db} as {login}")
+    models = xmlrpc.client.ServerProxy(f"{url}/xmlrpc/2/object", allow_none=True)
+
+    def call(model, method, *args, **kwargs):
+        return models.execute_kw(db, uid, password, model, method, list(args), kwargs)
+
+    found = call("logistics.backend", "search", [("code", "=", BACKEND_CODE)])
+    backend_id = found[0] if found else call(
+        "logistics.backend", "create",
+        {"name": "Sandbox feeder (TMS)", "code": BACKEND_CODE, "environment": "production",
+         "code_scheme_id": call("logistics.code.scheme", "search", [("code", "=", "x12_214_at7_status")])[0]},
+    )
+    old_keys = call("logistics.backend.key", "search", [("backend_id", "=", backend_id)])
+    call("logistics.backend.key", "write", old_keys, {"active": False})
+    wizard = call("logistics.backend.key.generate", "create",
+                  {"backend_id": backend_id, "name": f"feeder {datetime.now():%Y-%m-%d %H:%M}"})
+    call("logistics.backend.key.generate", "action_generate", [wizard])
+    return call("logistics.backend.key.generate", "read", [wizard], ["key"])[0]["key"]
+
+
+class Shipment:
+    def __init__(self, rng, number):
+        self.ref = f"FEED-{number:05d}"
+        self.step = 0
+        self.clock = datetime.now(timezone.utc) - timedelta(hours=rng.randint(2, 30))
+        self.offset = rng.choice([-5, -6, 1, 2])
+        self.origin, self.destination = rng.sample(CITIES, 2)
+
+    def time(self):
+        return self.clock.astimezone(timezone(timedelta(hours=self.offset))).isoformat(timespec="seconds")
+
+
+class Feeder:
+    def __init__(self, url, key, rng):
+        self.url, self.rng = url, rng
+        self.session = requests.Session()
+        self.session.headers.update({"Authorization": f"Bearer {key}", "Content-Type": "application/json"})
+        self.shipments, self.number, self.sent = [], 0, 0
+        self.held_back = []  # events that will arrive late
+
+    def next_events(self):
+        """The events of one tick: one shipment moves a step (or something goes wrong)."""
+        if len(self.shipments) < 8:
+            self.number += 1
+            self.shipments.append(Shipment(self.rng, self.number))
+        shipment = self.rng.choice(self.shipments)
+        code, x12 = PATH[shipment.step]
+        shipment.clock += timedelta(minutes=self.rng.randint(20, 180))
+        city, locode = shipment.destination if shipment.step >= 6 else shipment.origin
+        event = {
+            "event_id": f"{shipment.ref}-{shipment.step}",
+            "shipment_ref": shipment.ref,
+            "event_time": shipment.time(),
+            "location": {"name": city, "code": locode, "city": city, "country": "US"},
+            "shipment": {"customer_ref": f"PO-{shipment.ref[-3:]}", "mode": "ftl"},
+        }
+        if x12 and self.rng.random() < 0.5:
+            event["source_code"] = x12  # mapped through the X12 214 list
+        else:
+            event["code"] = code
+        events = [event]
+        roll = self.rng.random()
+        if code == "IN_TRANSIT" and roll < 0.3:
+            reason_code, reason_text = self.rng.choice(DELAY_REASONS)
+            eta = shipment.clock + timedelta(hours=self.rng.randint(3, 12))
+            events.append({**event, "event_id": f"{shipment.ref}-delay", "code": "DELAYED",
+                           "reason": {"code": reason_code, "text": reason_text},
+                           "eta": eta.astimezone(timezone.utc).isoformat(timespec="seconds")})
+            events[-1].pop("source_code", None)
+        elif roll < 0.06:
+            events.append(dict(event))  # the same event twice
+        elif roll < 0.10 and code == "IN_TRANSIT":
+            self.held_back.append(event)  # this one will arrive after the delivery
+            events = []
+        elif roll < 0.13:
+            events.append({**event, "event_id": f"{shipment.ref}-odd", "source_code": "DE", "code": None})
+            events[-1].pop("code")  # a code with no canonical meaning yet
+        elif roll < 0.15:
+            events.append({"shipment_ref": shipment.ref, "code": "IN_TRANSIT", "event_time": "yesterday"})
+        if code == "DELIVERED" and self.held_back:
+            events.append(self.held_back.pop(0))
+        shipment.step += 1
+        if shipment.step == len(PATH):
+            self.shipments.remove(shipment)
+        return events
+
+    def send(self, event):
+        response = self.session.post(f"{self.url}/logistics/v1/events", data=json.dumps(event), timeout=30)
+        self.sent += 1
+        if response.status_code >= 400:
+            print(f"feeder: {response.status_code} {response.json()['error']['code']}", flush=True)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--url", default="http://127.0.0.1:8069")
+    parser.add_argument("--db", required=True)
+    parser.add_argument("--login", default="admin")
+    parser.add_argument("--password", default="admin")
+    parser.add_argument("--interval", type=float, default=2.0, help="seconds between ticks")
+    parser.add_argument("--duration", type=float, default=8 * 3600)
+    parser.add_argument("--max-events", type=int, default=0, help="stop after this many (0: no limit)")
+    parser.add_argument("--seed", type=int, default=None)
+    args = parser.parse_args()
+
+    key = provision(args.url, args.db, args.login, args.password)
+    feeder = Feeder(args.url, key, random.Random(args.seed if args.seed is not None else uuid.uuid4().int))
+    deadline, unreachable_since = time.monotonic() + args.duration, None
+    print(f"feeder: streaming events to {args.url} as backend {BACKEND_CODE}", flush=True)
+    while time.monotonic() < deadline and not (args.max_events and feeder.sent >= args.max_events):
+        try:
+            for event in feeder.next_events():
+                feeder.send(event)
+            unreachable_since = None
+        except requests.RequestException:
+            unreachable_since = unreachable_since or time.monotonic()
+            if time.monotonic() - unreachable_since > 60:
+                print("feeder: server unreachable for 60 s, stopping", flush=True)
+                return
+        time.sleep(args.interval)
+    print(f"feeder: done, {feeder.sent} events sent", flush=True)
+
+
+if __name__ == "__main__":
+    main()
