@@ -181,6 +181,11 @@ class LogisticsException(models.Model):
             {"state": state, "closed_date": fields.Datetime.now(), "closed_by_id": self.env.uid}
         )
 
+    def action_replay_message(self):
+        """From the workbench: send the message that raised this exception through
+        the pipeline again (after fixing its cause); success resolves it."""
+        self.message_id.action_replay()
+
     def action_assign_to_me(self):
         self.write({"user_id": self.env.uid, "state": "assigned"})
 

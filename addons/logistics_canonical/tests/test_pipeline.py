@@ -54,7 +54,7 @@ class TestPipeline(ApiCase):
 
         mapping = self.env.ref("logistics_canonical.code_x12_at7_status_de")
         mapping.milestone_code_id = self.env.ref("logistics_canonical.milestone_code_delayed")
-        message.action_replay()
+        exception.action_replay_message()  # from the workbench
         self.run_jobs()
         self.assertEqual(message.state, "done")
         self.assertEqual(exception.state, "resolved", "success closes the loop")
