@@ -30,7 +30,7 @@ from pathlib import Path
 import psycopg2
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from support.odoo_server import ODOO_SRC, VAR_DIR, OdooServer  # noqa: E402
+from support.odoo_server import ODOO_SRC, VAR_DIR, OdooServer
 
 BATCH = 100
 
@@ -84,8 +84,12 @@ class Bench:
         self.backend_id, self.key = server.api_backend(
             f"bench_{run_id}", rate_limit_per_minute=10**9, environment="production"
         )
-        self.shipment_id = server.call("logistics.shipment", "create", {"customer_reference": f"bench {run_id}"})
-        self.code_id = server.call("logistics.milestone.code", "search", [("code", "=", "IN_TRANSIT")])[0]
+        self.shipment_id = server.call(
+            "logistics.shipment", "create", {"customer_reference": f"bench {run_id}"}
+        )
+        self.code_id = server.call(
+            "logistics.milestone.code", "search", [("code", "=", "IN_TRANSIT")]
+        )[0]
         self.counter = 0
         self.lock = threading.Lock()
 
@@ -110,12 +114,24 @@ class Bench:
         uid, password, db = self.server.uid, self.server.password, self.server.db
 
         def create():
-            proxy.execute_kw(db, uid, password, "logistics.milestone", "create", [{
-                "shipment_id": self.shipment_id, "milestone_code_id": self.code_id,
-                "event_time": "2024-05-01 10:00:00", "location_name": "Hub 4",
-                "source_code": self.next_event()["event_id"],
-            }])
+            proxy.execute_kw(
+                db,
+                uid,
+                password,
+                "logistics.milestone",
+                "create",
+                [
+                    {
+                        "shipment_id": self.shipment_id,
+                        "milestone_code_id": self.code_id,
+                        "event_time": "2024-05-01 10:00:00",
+                        "location_name": "Hub 4",
+                        "source_code": self.next_event()["event_id"],
+                    }
+                ],
+            )
             return 1
+
         return create
 
     def _post(self, path, document):
@@ -123,7 +139,9 @@ class Bench:
         connection = http.client.HTTPConnection("127.0.0.1", self.server.port, timeout=60)
         try:
             connection.request(
-                "POST", path, body=json.dumps(document),
+                "POST",
+                path,
+                body=json.dumps(document),
                 headers={"Authorization": f"Bearer {self.key}", "Content-Type": "application/json"},
             )
             response = connection.getresponse()
@@ -137,14 +155,18 @@ class Bench:
             if status != 202:
                 raise RuntimeError(f"{status} {body[:200]}")
             return 1
+
         return post
 
     def batch_client(self, _index):
         def post():
-            status, body = self._post("/logistics/v1/events/batch", {"events": [self.next_event() for _ in range(BATCH)]})
+            status, body = self._post(
+                "/logistics/v1/events/batch", {"events": [self.next_event() for _ in range(BATCH)]}
+            )
             if status != 200 or any(r["status"] != 202 for r in json.loads(body)["results"]):
                 raise RuntimeError(f"{status} {body[:200]}")
             return BATCH
+
         return post
 
     def states(self, cursor):
@@ -198,7 +220,9 @@ def raw_insert(db, duration, run_id):
     cursor.execute(
         "CREATE TEMP TABLE bench_inbox (LIKE logistics_integration_message INCLUDING DEFAULTS INCLUDING INDEXES)"
     )
-    payload = json.dumps({"shipment_ref": "B-1", "code": "IN_TRANSIT", "event_time": "2024-05-01T10:00:00Z"})
+    payload = json.dumps(
+        {"shipment_ref": "B-1", "code": "IN_TRANSIT", "event_time": "2024-05-01T10:00:00Z"}
+    )
     connection.commit()
     rows, n = 0, 0
     deadline = time.monotonic() + duration
@@ -207,8 +231,24 @@ def raw_insert(db, duration, run_id):
         values = []
         for _ in range(BATCH):
             n += 1
-            values.append((1, 1, "inbound", "event", "json", f"{run_id}-{n}", payload, "queued", "realtime", 0))
-        args = ",".join(cursor.mogrify("(%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,now(),now(),now())", v).decode() for v in values)
+            values.append(
+                (
+                    1,
+                    1,
+                    "inbound",
+                    "event",
+                    "json",
+                    f"{run_id}-{n}",
+                    payload,
+                    "queued",
+                    "realtime",
+                    0,
+                )
+            )
+        args = ",".join(
+            cursor.mogrify("(%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,now(),now(),now())", v).decode()
+            for v in values
+        )
         cursor.execute(
             "INSERT INTO bench_inbox (backend_id, company_id, direction, message_type, payload_format,"
             " idempotency_key, payload, state, channel, partition, received_at, create_date, write_date)"
@@ -227,14 +267,27 @@ def ensure_database(db):
         return
     print(f"creating benchmark database {db} (about a minute)", flush=True)
     subprocess.run(
-        [sys.executable, str(ODOO_SRC / "odoo-bin"), "-c", str(VAR_DIR / "test.conf"), "-d", db,
-         "-i", "logistics_canonical", "--without-demo=all", "--stop-after-init", "--log-level=warn"],
+        [
+            sys.executable,
+            str(ODOO_SRC / "odoo-bin"),
+            "-c",
+            str(VAR_DIR / "test.conf"),
+            "-d",
+            db,
+            "-i",
+            "logistics_canonical",
+            "--without-demo=all",
+            "--stop-after-init",
+            "--log-level=warn",
+        ],
         check=True,
     )
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--db", default="logistics_bench")
     parser.add_argument("--port", type=int, default=8199)
     parser.add_argument("--runs", type=int, default=3)
@@ -255,8 +308,11 @@ def main():
         with OdooServer(args.db, args.port, workers=2, job_runner=False) as server:
             bench = Bench(server, run_id)
             for clients in (1, 4):
-                for name, factory in (("anchor", bench.anchor_client), ("single", bench.single_client),
-                                      ("batch", bench.batch_client)):
+                for name, factory in (
+                    ("anchor", bench.anchor_client),
+                    ("single", bench.single_client),
+                    ("batch", bench.batch_client),
+                ):
                     rate, p50, p95 = drive(clients, args.duration, factory)
                     record((name, clients, "rate"), rate)
                     record((name, clients, "p50"), p50)
@@ -275,21 +331,32 @@ def main():
 
 def report(results, args):
     med = {key: statistics.median(values) for key, values in results.items()}
-    print(f"\nmedian of {args.runs} runs, {args.duration:.0f} s per measurement, Odoo 2 workers, 127.0.0.1\n")
+    print(
+        f"\nmedian of {args.runs} runs, {args.duration:.0f} s per measurement, Odoo 2 workers, 127.0.0.1\n"
+    )
     print(f"{'path':<28}{'clients':>8}{'events/s':>11}{'p50 ms':>9}{'p95 ms':>9}{'x anchor':>10}")
-    for name, label in (("anchor", "anchor: XML-RPC create"), ("single", "API single event"),
-                        ("batch", f"API batch of {BATCH}")):
+    for name, label in (
+        ("anchor", "anchor: XML-RPC create"),
+        ("single", "API single event"),
+        ("batch", f"API batch of {BATCH}"),
+    ):
         for clients in (1, 4):
             rate = med[(name, clients, "rate")]
             ratio = rate / med[("anchor", clients, "rate")]
-            print(f"{label:<28}{clients:>8}{rate:>11.0f}{med[(name, clients, 'p50')]:>9.1f}"
-                  f"{med[(name, clients, 'p95')]:>9.1f}{ratio:>10.1f}")
+            print(
+                f"{label:<28}{clients:>8}{rate:>11.0f}{med[(name, clients, 'p50')]:>9.1f}"
+                f"{med[(name, clients, 'p95')]:>9.1f}{ratio:>10.1f}"
+            )
     e2e = med[("e2e", 4, "rate")]
-    print(f"{'end-to-end (accept→done)':<28}{4:>8}{e2e:>11.0f}{'':>9}{'':>9}"
-          f"{e2e / med[('anchor', 4, 'rate')]:>10.1f}")
+    print(
+        f"{'end-to-end (accept→done)':<28}{4:>8}{e2e:>11.0f}{'':>9}{'':>9}"
+        f"{e2e / med[('anchor', 4, 'rate')]:>10.1f}"
+    )
     loaded = med[("single_loaded", 4, "rate")]
-    print(f"{'single, while processing':<28}{4:>8}{loaded:>11.0f}{'':>9}"
-          f"{med[('single_loaded', 4, 'p95')]:>9.1f}{loaded / med[('anchor', 4, 'rate')]:>10.1f}")
+    print(
+        f"{'single, while processing':<28}{4:>8}{loaded:>11.0f}{'':>9}"
+        f"{med[('single_loaded', 4, 'p95')]:>9.1f}{loaded / med[('anchor', 4, 'rate')]:>10.1f}"
+    )
     raw = med[("raw", 1, "rate")]
     print(f"{'raw PG insert, 100/stmt':<28}{1:>8}{raw:>11.0f}")
     best_batch = max(med[("batch", 1, "rate")], med[("batch", 4, "rate")])

@@ -34,7 +34,12 @@ PATH = [
     ("DELIVERED", "D1"),
     ("POD_RECEIVED", None),
 ]
-CITIES = [("Chicago", "USCHI"), ("Indianapolis", "USIND"), ("Memphis", "USMEM"), ("Dallas", "USDAL")]
+CITIES = [
+    ("Chicago", "USCHI"),
+    ("Indianapolis", "USIND"),
+    ("Memphis", "USMEM"),
+    ("Dallas", "USDAL"),
+]
 DELAY_REASONS = [("AH", "Weather"), ("AO", "Traffic"), ("AJ", "Driver hours exhausted")]
 
 
@@ -50,15 +55,29 @@ def provision(url, db, login, password):
         return models.execute_kw(db, uid, password, model, method, list(args), kwargs)
 
     found = call("logistics.backend", "search", [("code", "=", BACKEND_CODE)])
-    backend_id = found[0] if found else call(
-        "logistics.backend", "create",
-        {"name": "Sandbox feeder (TMS)", "code": BACKEND_CODE, "environment": "production",
-         "code_scheme_id": call("logistics.code.scheme", "search", [("code", "=", "x12_214_at7_status")])[0]},
+    backend_id = (
+        found[0]
+        if found
+        else call(
+            "logistics.backend",
+            "create",
+            {
+                "name": "Sandbox feeder (TMS)",
+                "code": BACKEND_CODE,
+                "environment": "production",
+                "code_scheme_id": call(
+                    "logistics.code.scheme", "search", [("code", "=", "x12_214_at7_status")]
+                )[0],
+            },
+        )
     )
     old_keys = call("logistics.backend.key", "search", [("backend_id", "=", backend_id)])
     call("logistics.backend.key", "write", old_keys, {"active": False})
-    wizard = call("logistics.backend.key.generate", "create",
-                  {"backend_id": backend_id, "name": f"feeder {datetime.now():%Y-%m-%d %H:%M}"})
+    wizard = call(
+        "logistics.backend.key.generate",
+        "create",
+        {"backend_id": backend_id, "name": f"feeder {datetime.now():%Y-%m-%d %H:%M}"},
+    )
     call("logistics.backend.key.generate", "action_generate", [wizard])
     return call("logistics.backend.key.generate", "read", [wizard], ["key"])[0]["key"]
 
@@ -72,14 +91,18 @@ class Shipment:
         self.origin, self.destination = rng.sample(CITIES, 2)
 
     def time(self):
-        return self.clock.astimezone(timezone(timedelta(hours=self.offset))).isoformat(timespec="seconds")
+        return self.clock.astimezone(timezone(timedelta(hours=self.offset))).isoformat(
+            timespec="seconds"
+        )
 
 
 class Feeder:
     def __init__(self, url, key, rng):
         self.url, self.rng = url, rng
         self.session = requests.Session()
-        self.session.headers.update({"Authorization": f"Bearer {key}", "Content-Type": "application/json"})
+        self.session.headers.update(
+            {"Authorization": f"Bearer {key}", "Content-Type": "application/json"}
+        )
         self.shipments, self.number, self.sent = [], 0, 0
         self.held_back = []  # events that will arrive late
 
@@ -108,9 +131,15 @@ class Feeder:
         if code == "IN_TRANSIT" and roll < 0.3:
             reason_code, reason_text = self.rng.choice(DELAY_REASONS)
             eta = shipment.clock + timedelta(hours=self.rng.randint(3, 12))
-            events.append({**event, "event_id": f"{shipment.ref}-delay", "code": "DELAYED",
-                           "reason": {"code": reason_code, "text": reason_text},
-                           "eta": eta.astimezone(timezone.utc).isoformat(timespec="seconds")})
+            events.append(
+                {
+                    **event,
+                    "event_id": f"{shipment.ref}-delay",
+                    "code": "DELAYED",
+                    "reason": {"code": reason_code, "text": reason_text},
+                    "eta": eta.astimezone(timezone.utc).isoformat(timespec="seconds"),
+                }
+            )
             events[-1].pop("source_code", None)
         elif roll < 0.06:
             events.append(dict(event))  # the same event twice
@@ -118,10 +147,14 @@ class Feeder:
             self.held_back.append(event)  # this one will arrive after the delivery
             events = []
         elif roll < 0.13:
-            events.append({**event, "event_id": f"{shipment.ref}-odd", "source_code": "DE", "code": None})
+            events.append(
+                {**event, "event_id": f"{shipment.ref}-odd", "source_code": "DE", "code": None}
+            )
             events[-1].pop("code")  # a code with no canonical meaning yet
         elif roll < 0.15:
-            events.append({"shipment_ref": shipment.ref, "code": "IN_TRANSIT", "event_time": "yesterday"})
+            events.append(
+                {"shipment_ref": shipment.ref, "code": "IN_TRANSIT", "event_time": "yesterday"}
+            )
         if code == "DELIVERED" and self.held_back:
             events.append(self.held_back.pop(0))
         shipment.step += 1
@@ -130,26 +163,34 @@ class Feeder:
         return events
 
     def send(self, event):
-        response = self.session.post(f"{self.url}/logistics/v1/events", data=json.dumps(event), timeout=30)
+        response = self.session.post(
+            f"{self.url}/logistics/v1/events", data=json.dumps(event), timeout=30
+        )
         self.sent += 1
         if response.status_code >= 400:
             print(f"feeder: {response.status_code} {response.json()['error']['code']}", flush=True)
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--url", default="http://127.0.0.1:8069")
     parser.add_argument("--db", required=True)
     parser.add_argument("--login", default="admin")
     parser.add_argument("--password", default="admin")
     parser.add_argument("--interval", type=float, default=2.0, help="seconds between ticks")
     parser.add_argument("--duration", type=float, default=8 * 3600)
-    parser.add_argument("--max-events", type=int, default=0, help="stop after this many (0: no limit)")
+    parser.add_argument(
+        "--max-events", type=int, default=0, help="stop after this many (0: no limit)"
+    )
     parser.add_argument("--seed", type=int, default=None)
     args = parser.parse_args()
 
     key = provision(args.url, args.db, args.login, args.password)
-    feeder = Feeder(args.url, key, random.Random(args.seed if args.seed is not None else uuid.uuid4().int))
+    feeder = Feeder(
+        args.url, key, random.Random(args.seed if args.seed is not None else uuid.uuid4().int)
+    )
     deadline, unreachable_since = time.monotonic() + args.duration, None
     print(f"feeder: streaming events to {args.url} as backend {BACKEND_CODE}", flush=True)
     while time.monotonic() < deadline and not (args.max_events and feeder.sent >= args.max_events):

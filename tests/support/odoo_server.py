@@ -22,8 +22,15 @@ class OdooServer:
     """``with OdooServer(db, port) as server:`` runs odoo-bin until the block ends."""
 
     def __init__(
-        self, db, port, workers=2, channels="root:2", job_runner=True, base_conf=None,
-        login="admin", password="admin",
+        self,
+        db,
+        port,
+        workers=2,
+        channels="root:2",
+        job_runner=True,
+        base_conf=None,
+        login="admin",
+        password="admin",
     ):
         self.db, self.port, self.workers, self.channels = db, port, workers, channels
         self.job_runner = job_runner
@@ -113,13 +120,17 @@ class OdooServer:
         return xmlrpc.client.ServerProxy(f"{self.url}/xmlrpc/2/object", allow_none=True)
 
     def call(self, model, method, *args, **kwargs):
-        return self.proxy().execute_kw(self.db, self.uid, self.password, model, method, list(args), kwargs)
+        return self.proxy().execute_kw(
+            self.db, self.uid, self.password, model, method, list(args), kwargs
+        )
 
     def api_backend(self, name, **vals):
         """Create a backend (its code made unique) and an API key; return ``(backend id, key)``."""
         code = f"{name}_{uuid.uuid4().hex[:8]}"
         backend_id = self.call("logistics.backend", "create", {"name": name, "code": code, **vals})
-        wizard = self.call("logistics.backend.key.generate", "create", {"backend_id": backend_id, "name": name})
+        wizard = self.call(
+            "logistics.backend.key.generate", "create", {"backend_id": backend_id, "name": name}
+        )
         self.call("logistics.backend.key.generate", "action_generate", [wizard])
         key = self.call("logistics.backend.key.generate", "read", [wizard], ["key"])[0]["key"]
         return backend_id, key

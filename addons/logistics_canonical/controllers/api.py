@@ -346,7 +346,8 @@ class LogisticsApi(http.Controller):
                 target,
                 [
                     {
-                        "payload": body.decode(errors="replace"),
+                        # PostgreSQL text holds no NUL: garbage is kept, visibly replaced
+                        "payload": body.decode(errors="replace").replace("\x00", "\ufffd"),
                         "idempotency_key": f"rejected:{correlation_id}:{uuid.uuid4().hex[:8]}",
                         "state": "rejected",
                         "error_code": error.code,

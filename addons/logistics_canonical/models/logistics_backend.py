@@ -1,3 +1,4 @@
+import json
 from datetime import datetime
 from typing import NamedTuple
 
@@ -257,6 +258,13 @@ class LogisticsBackend(models.Model):
                 )
             )
         self.sudo().write(vals)
+
+    def _render_outbound(self, message_type, payload):
+        """``(body, payload format)`` of an outbound message to this backend.
+        JSON here; connector modules render their own formats (EDI...)."""
+        return (
+            payload if isinstance(payload, str) else json.dumps(payload, sort_keys=True)
+        ), "json"
 
     @api.model
     def _mail_backend(self, company):

@@ -424,6 +424,7 @@ class LogisticsInbox(models.AbstractModel):
         trace = []
         started = time.monotonic()
         vals = {"attempts": attempt, "next_attempt_at": False}
+        earlier_exceptions = message.exception_ids
         try:
             with self.env.cr.savepoint():
                 processor = self.env["logistics.processor"]._for_message(message)
@@ -446,7 +447,7 @@ class LogisticsInbox(models.AbstractModel):
             vals.update(state="done", error_code=False, error_message=False)
             if shipment:
                 vals["shipment_id"] = shipment.id
-            self._close_integration_exceptions(message)
+            self._close_integration_exceptions(earlier_exceptions)
         now = fields.Datetime.now()
         vals.update(
             processed_at=now, duration_ms=int((now - message.received_at).total_seconds() * 1000)
@@ -534,12 +535,13 @@ class LogisticsInbox(models.AbstractModel):
             message.backend_id, "logistics.shipment", message.shipment_ref
         )
 
-    def _close_integration_exceptions(self, message):
-        """A message that finally went through closes the exceptions it raised."""
-        message.exception_ids.filtered(lambda e: e.state in ("new", "assigned")).write(
+    def _close_integration_exceptions(self, exceptions):
+        """A message that finally went through closes the exceptions its earlier
+        attempts raised (not those this attempt raised, e.g. for one bad event)."""
+        exceptions.filtered(lambda e: e.state in ("new", "assigned")).write(
             {
                 "state": "resolved",
-                "resolution": self.env._("Message processed on attempt %s.", message.attempts + 1),
+                "resolution": self.env._("The message was processed."),
                 "closed_date": fields.Datetime.now(),
             }
         )

@@ -1,4 +1,3 @@
-import json
 import logging
 
 from odoo import api, fields, models
@@ -11,6 +10,11 @@ from ..lib.errors import PermanentError, TransientError
 _logger = logging.getLogger(__name__)
 
 DELIVERY_BATCH = 50
+CONTENT_TYPES = {
+    "json": "application/json",
+    "x12": "application/edi-x12",
+    "edifact": "application/edifact",
+}
 DELIVERY_LOCK = 0x4C48
 
 
@@ -30,7 +34,16 @@ class LogisticsOutbox(models.AbstractModel):
     @api.model
     def _enqueue(self, backend, message_type, payload, idempotency_key, shipment=None, parent=None):
         """Store an outbound message unless that key was already queued; schedule delivery."""
-        body = payload if isinstance(payload, str) else json.dumps(payload, sort_keys=True)
+        self.env.cr.execute(
+            """
+            SELECT id FROM logistics_integration_message
+             WHERE backend_id = %s AND direction = 'outbound' AND idempotency_key = %s
+            """,
+            [backend.id, idempotency_key],
+        )
+        if self.env.cr.fetchone():  # known: do not render (nor use control numbers) again
+            return self.env["logistics.integration.message"]
+        body, payload_format = backend._render_outbound(message_type, payload)
         self.env.cr.execute(
             SQL(
                 """
@@ -39,7 +52,7 @@ class LogisticsOutbox(models.AbstractModel):
                      idempotency_key, correlation_id, payload, content_type, state, channel,
                      partition, shipment_id, parent_id, attempts, create_uid, write_uid,
                      received_at, create_date, write_date)
-                VALUES (%s, %s, 'outbound', %s, 'json', %s, %s, %s, 'application/json', 'queued',
+                VALUES (%s, %s, 'outbound', %s, %s, %s, %s, %s, %s, 'queued',
                         'realtime', 0, %s, %s, 0, %s, %s, now() at time zone 'UTC',
                         now() at time zone 'UTC', now() at time zone 'UTC')
                 ON CONFLICT (backend_id, direction, idempotency_key) DO NOTHING
@@ -48,9 +61,11 @@ class LogisticsOutbox(models.AbstractModel):
                 backend.id,
                 backend.company_id.id,
                 message_type,
+                payload_format,
                 idempotency_key,
                 parent.correlation_id if parent else None,
                 body,
+                CONTENT_TYPES.get(payload_format, "application/json"),
                 shipment.id if shipment else None,
                 parent.id if parent else None,
                 self.env.uid,

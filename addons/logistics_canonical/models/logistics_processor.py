@@ -179,8 +179,14 @@ class LogisticsProcessorEvent(models.AbstractModel):
                 # no LIMIT: with one, PostgreSQL walks the event_time index instead
                 # of the message_id one (12 ms instead of 0.1 ms)
                 done = Milestone.search([("message_id", "=", message.id)])
-                if done:
-                    results[index] = done[:1]
+                event_id = mapped["event"].get("event_id")
+                same = (
+                    done.filtered(lambda m, event_id=event_id: m.source_event_id == event_id)
+                    if event_id
+                    else done
+                )
+                if same:
+                    results[index] = same[:1]
         shipments = {
             (backend, ref): shipment
             for backend, events in by_backend.items()

@@ -36,7 +36,9 @@ class TestPipeline(ApiCase):
         return patch.object(processor, "_apply_many", flaky)
 
     def make_due(self, message):
-        message.next_attempt_at = fields.Datetime.now() - timedelta(seconds=1)
+        message.next_attempt_at = fields.Datetime.now() - timedelta(
+            hours=1
+        )  # before the test transaction began
         self.env["queue.job"].search([("state", "=", "pending")]).eta = False
 
     def test_unmapped_code_fails_fast_then_replays_after_mapping(self):

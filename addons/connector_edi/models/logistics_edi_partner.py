@@ -1,0 +1,318 @@
+import logging
+import threading
+import uuid
+from datetime import timedelta
+
+import paramiko
+
+from odoo import api, fields, models, tools
+from odoo.tools import SQL
+from odoo.exceptions import ValidationError
+
+from ..lib import edifact, headers, x12
+from ..lib import edifact_messages as em
+from ..lib import x12_transactions as tx
+
+_logger = logging.getLogger(__name__)
+ADMIN_GROUP = "logistics_canonical.group_integration_admin"
+
+
+class LogisticsEdiPartner(models.Model):
+    """A trading partner: who we are to them, how we write to them, what we
+    exchange and acknowledge, and where files come and go."""
+
+    _name = "logistics.edi.partner"
+    _description = "EDI Trading Partner"
+    _order = "name"
+
+    # How each outbound message type is rendered: (X12 set, EDIFACT message, builder).
+    _RENDERERS = {"milestone": ("214", "IFTSTA"), "tender_response": ("990", None),
+                  "freight_invoice": ("210", None), "ack": ("997", None), "tender": ("204", "IFTMIN"),
+                  "ta1": ("TA1", None)}
+
+    name = fields.Char(required=True)
+    backend_id = fields.Many2one(
+        "logistics.backend", required=True, ondelete="cascade", domain=[("kind", "=", "edi")], index=True
+    )
+    company_id = fields.Many2one(related="backend_id.company_id", store=True)
+    active = fields.Boolean(related="backend_id.active")
+    customer_id = fields.Many2one(
+        "res.partner", string="Partner Company", help="The company this partner is (customer, shipper or carrier)."
+    )
+    standard = fields.Selection([("x12", "ANSI X12"), ("edifact", "UN/EDIFACT")], required=True, default="x12")
+    our_role = fields.Selection(
+        [("carrier", "We are the carrier"), ("shipper", "We are the shipper")], required=True, default="carrier"
+    )
+    version = fields.Selection(
+        [("004010", "X12 4010"), ("005010", "X12 5010"), ("D01B", "EDIFACT D.01B")], required=True, default="004010"
+    )
+    our_qualifier = fields.Char(string="Our ID Qualifier", default="ZZ", size=4)
+    our_id = fields.Char(string="Our Interchange ID", required=True)
+    partner_qualifier = fields.Char(string="Partner ID Qualifier", default="ZZ", size=4)
+    partner_interchange_id = fields.Char(string="Partner Interchange ID", required=True, index=True)
+    our_application_id = fields.Char(string="Our Application ID (GS02)")
+    partner_application_id = fields.Char(string="Partner Application ID (GS03)")
+    scac = fields.Char(string="SCAC in our messages", size=4)
+    element_separator = fields.Char(default="*", size=1, required=True)
+    component_separator = fields.Char(default=">", size=1, required=True)
+    repetition_separator = fields.Char(default="^", size=1, required=True)
+    segment_terminator = fields.Char(default="~", size=1, required=True)
+    newline_after_segment = fields.Boolean(default=True)
+    utc_offset = fields.Integer(
+        string="Local Time Offset (min)",
+        default=-300,
+        help="UTC offset of times the partner sends as local time (X12 time code LT or none, EDIFACT 203).",
+    )
+    # what is exchanged
+    receive_tenders = fields.Boolean(string="Receive tenders (204 / IFTMIN)", default=True)
+    auto_accept_tenders = fields.Boolean(help="Answer every valid tender with an accepting 990 at once.")
+    receive_status = fields.Boolean(string="Receive status (214 / IFTSTA)", default=True)
+    send_status = fields.Boolean(
+        string="Send status (214 / IFTSTA)", help="Milestones of the partner company's shipments are sent to it."
+    )
+    receive_invoices = fields.Boolean(string="Receive freight invoices (210)", default=True)
+    send_invoices = fields.Boolean(string="Send freight invoices (210)")
+    # acknowledgments
+    send_997 = fields.Boolean(string="Acknowledge with 997", default=True)
+    send_ta1 = fields.Boolean(
+        string="Send TA1", help="Interchange acknowledgment, also sent when the partner asks for it (ISA14 = 1)."
+    )
+    expect_997 = fields.Boolean(string="Expect 997 for what we send", default=True)
+    ack_timeout_hours = fields.Float(string="Acknowledgment due within (h)", default=24)
+    # channel
+    channel = fields.Selection(
+        [("http", "HTTP"), ("sftp", "SFTP"), ("folder", "Local folder")], required=True, default="http",
+        help="How interchanges reach the partner. Inbound comes by the HTTP API, or is picked up "
+        "from the SFTP server or folder on a schedule.",
+    )
+    sftp_host = fields.Char(string="SFTP Host", groups=ADMIN_GROUP)
+    sftp_port = fields.Integer(string="SFTP Port", default=22, groups=ADMIN_GROUP)
+    sftp_user = fields.Char(string="SFTP User", groups=ADMIN_GROUP)
+    sftp_password = fields.Char(string="SFTP Password", groups=ADMIN_GROUP)
+    sftp_host_key = fields.Char(
+        string="SFTP Host Key", groups=ADMIN_GROUP,
+        help="The server's public key ('ssh-ed25519 AAAA...'); connections to another key are refused.",
+    )
+    folder_root = fields.Char(groups=ADMIN_GROUP, help="Folder channel: the directory holding the folders below.")
+    inbound_path = fields.Char(default="inbound", help="Where the partner's files are picked up.")
+    outbound_path = fields.Char(default="outbound", help="Where our files are dropped.")
+    archive_path = fields.Char(default="archive", help="Where picked-up files are moved; empty: deleted.")
+    last_poll = fields.Datetime(readonly=True)
+    last_poll_error = fields.Text(readonly=True)
+    # control numbers, increased atomically (see _next_control)
+    interchange_control = fields.Integer(readonly=True, copy=False, default=0)
+    group_control = fields.Integer(readonly=True, copy=False, default=0)
+    set_control = fields.Integer(readonly=True, copy=False, default=0)
+
+    _sql_constraints = [
+        ("backend_unique", "UNIQUE (backend_id)", "A backend has one EDI profile."),
+    ]
+
+    @api.constrains("element_separator", "component_separator", "repetition_separator", "segment_terminator")
+    def _check_separators(self):
+        for profile in self:
+            chosen = [profile.element_separator, profile.component_separator, profile.segment_terminator]
+            if len(set(chosen)) < 3 or any(c and c.isalnum() for c in chosen):
+                raise ValidationError(self.env._("Separators and terminator must be distinct punctuation."))
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        self.env.registry.clear_cache()
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self.env.registry.clear_cache()
+        return super().write(vals)
+
+    @api.model
+    @tools.ormcache()
+    def _status_customer_ids(self):
+        return frozenset(self.sudo().search([("send_status", "=", True)]).customer_id.ids)
+
+    def _next_control(self, field_name):
+        """The next control number of a kind: an atomic increment, so two jobs
+        never use the same one."""
+        self.ensure_one()
+        column = SQL.identifier(field_name)
+        self.env.cr.execute(
+            SQL("UPDATE logistics_edi_partner SET %s = mod(COALESCE(%s, 0), 999999999) + 1 WHERE id = %s "
+                "RETURNING %s", column, column, self.id, column)
+        )
+        number = self.env.cr.fetchone()[0]
+        self.invalidate_recordset([field_name], flush=False)
+        return number
+
+    def _separators(self):
+        return x12.Separators(self.element_separator, self.component_separator, self.repetition_separator,
+                              self.segment_terminator)
+
+    def _usage(self):
+        return "P" if self.backend_id.environment == "production" else "T"
+
+    def _functional_id(self, set_id):
+        return {"214": "QM", "204": "SM", "990": "GF", "210": "IM", "997": "FA"}[set_id]
+
+    def _x12_interchange(self, set_id, body):
+        """Wrap one transaction set body in ISA/GS/ST with fresh control numbers."""
+        control = self._next_control("interchange_control")
+        group = self._next_control("group_control")
+        st_control = f"{self._next_control('set_control'):04d}"
+        text = x12.Writer(self._separators(), self.newline_after_segment).interchange(
+            [(self._functional_id(set_id), str(group), self.our_application_id or self.our_id,
+              self.partner_application_id or self.partner_interchange_id, self.version, [(set_id, st_control, body)])],
+            self.our_id, self.partner_interchange_id, control, usage=self._usage(),
+            version="00501" if self.version == "005010" else "00401",
+            sender_qualifier=self.our_qualifier, receiver_qualifier=self.partner_qualifier,
+        )
+        return text, str(group)
+
+    def _edifact_interchange(self, message_type, body):
+        control = self._next_control("interchange_control")
+        reference = str(self._next_control("set_control"))
+        text = edifact.Writer(newline=self.newline_after_segment).interchange(
+            [(message_type, reference, body)], self.our_id, self.partner_interchange_id, str(control),
+            test=self._usage() == "T",
+        )
+        return text, str(control)
+
+    def _render(self, message_type, payload):
+        """``(interchange text, format)`` of an outbound message; remembers the
+        group control so the partner's 997 can be matched."""
+        self.ensure_one()
+        x12_set, edifact_message = self._RENDERERS[message_type]
+        if self.standard == "edifact" and edifact_message:
+            body = self._edifact_body(message_type, payload)
+            text, _control = self._edifact_interchange(edifact_message, body)
+            return text, "edifact"
+        if x12_set == "TA1":  # an interchange acknowledgment carries no group
+            control = self._next_control("interchange_control")
+            return x12.Writer(self._separators(), self.newline_after_segment).interchange(
+                [], self.our_id, self.partner_interchange_id, control, usage=self._usage(),
+                version="00501" if self.version == "005010" else "00401", ta1=payload["ta1"],
+                sender_qualifier=self.our_qualifier, receiver_qualifier=self.partner_qualifier,
+            ), "x12"
+        body = self._x12_body(x12_set, message_type, payload)
+        text, _control = self._x12_interchange(x12_set, body)
+        return text, "x12"
+
+    def _x12_body(self, set_id, message_type, payload):
+        if set_id == "997":
+            return payload["body"]
+        if set_id == "214":
+            return tx.build_214(self._status_from_milestone(payload))
+        if set_id == "990":
+            return tx.build_990(payload)
+        if set_id == "210":
+            return tx.build_210(payload)
+        return tx.build_204(payload)
+
+    def _edifact_body(self, message_type, payload):
+        if message_type == "milestone":
+            return em.build_iftsta(self._report_from_milestone(payload))
+        return em.build_iftmin(payload)
+
+    def _status_from_milestone(self, payload):
+        """A canonical milestone (webhook shape) as 214 status data."""
+        mapping = self.env["logistics.code.mapping"].sudo().search(
+            [("scheme_id.code", "=", "x12_214_at7_status"), ("milestone_code_id.code", "=", payload["code"]),
+             ("backend_id", "in", [self.backend_id.id, False])],
+            order="backend_id, id",
+        )
+        location = payload.get("location") or {}
+        return {
+            "shipment_id": payload["shipment_ref"],
+            "scac": self.scac or "",
+            "references": {"PO": payload["shipment"]["customer_ref"]} if payload["shipment"].get("customer_ref") else {},
+            "events": [{
+                "status_code": mapping[:1].code or "X6",
+                "reason_code": (payload.get("reason") or {}).get("code") or "NS",
+                "time": payload["event_time"],
+                "city": location.get("name", "")[:30],
+            }],
+        }
+
+    def _report_from_milestone(self, payload):
+        mapping = self.env["logistics.code.mapping"].sudo().search(
+            [("scheme_id.code", "=", "unece_rec24"), ("milestone_code_id.code", "=", payload["code"])], limit=1
+        )
+        location = payload.get("location") or {}
+        return {"document": payload["event_id"], "consignments": [{
+            "reference": payload["shipment_ref"], "references": {},
+            "events": [{"status_code": mapping.code or "24", "agency": "6", "time": payload["event_time"],
+                        "location_code": location.get("code", ""), "location_name": location.get("name", "")}],
+        }]}
+
+    def _accepts(self, set_id):
+        """Does this partner send us that transaction set?"""
+        flags = {"204": self.receive_tenders, "214": self.receive_status, "210": self.receive_invoices}
+        return flags.get(set_id, True)
+
+    def _ack_due(self):
+        return fields.Datetime.now() + timedelta(hours=self.ack_timeout_hours) if self.expect_997 else False
+
+    # --- pickup from SFTP or folder ---------------------------------------------
+
+    def action_poll(self):
+        self._poll()
+
+    @api.model
+    def _cron_poll(self):
+        self.search([("channel", "in", ("sftp", "folder"))])._poll()
+
+    def _poll(self):
+        """Pick up the partner's files: each is accepted into the inbox (a resent
+        interchange is recognised as a duplicate) and committed before the file
+        is archived, so a crash in between loses nothing and applies nothing twice."""
+        for profile in self.sudo():
+            accepted = 0
+            try:
+                with profile._open_channel() as channel:
+                    for name in channel.list(profile.inbound_path):
+                        if name.startswith("."):
+                            continue  # a file still being written
+                        data = channel.read(profile.inbound_path, name)
+                        profile._accept_interchange(data.decode("utf-8", errors="replace"), name)
+                        _commit(self.env)
+                        channel.archive(profile.inbound_path, name, profile.archive_path)
+                        accepted += 1
+                profile.write({"last_poll": fields.Datetime.now(), "last_poll_error": False})
+            except (OSError, paramiko.SSHException, UnicodeError) as error:
+                _logger.warning("EDI pickup for %s failed: %s", profile.name, error)
+                profile.write({"last_poll": fields.Datetime.now(), "last_poll_error": str(error)})
+            _commit(self.env)
+            _logger.info("EDI pickup for %s: %s file(s)", profile.name, accepted)
+
+    def _accept_interchange(self, text, origin, correlation_id=None):
+        """Store an interchange in the inbox; return ``(message id, state, duplicate)``.
+        Unreadable headers are kept as rejected messages, never dropped."""
+        self.ensure_one()
+        inbox = self.env["logistics.inbox"].sudo()
+        target = self.backend_id._inbox_target()
+        try:
+            standard, sender, control = headers.identify(text)
+        except (ValueError, x12.X12Error, edifact.EdifactError) as error:
+            [result] = inbox._accept(target, [{
+                "payload": text.replace("\x00", "\ufffd"),
+                "idempotency_key": f"rejected:{origin}:{uuid.uuid4().hex[:8]}",
+                "state": "rejected", "error_code": "edi_unreadable", "error_message": str(error),
+                "message_type": "edi", "payload_format": "text",
+            }], "batch", correlation_id)
+            inbox._raise_exception(self.env["logistics.integration.message"].browse(result[0]),
+                                   "invalid_message", f"{origin}: {error}")
+            return result
+        [result] = inbox._accept(target, [{
+            "payload": text, "idempotency_key": f"{standard}:{sender}:{control}",
+            "message_type": standard, "payload_format": standard,
+        }], "batch", correlation_id)
+        message = self.env["logistics.integration.message"].browse(result[0])
+        if not result[2]:
+            message.write({"edi_sender": sender, "edi_control": control})
+            inbox._ensure_drain(target.id, 0, "batch")
+        return result
+
+
+def _commit(env):
+    """Commit what was picked up before touching the remote file. Tests run in
+    one transaction that must not be committed."""
+    if not getattr(threading.current_thread(), "testing", False):
+        env.cr.commit()  # pylint: disable=invalid-commit

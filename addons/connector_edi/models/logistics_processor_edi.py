@@ -1,0 +1,292 @@
+from odoo import fields, models
+
+from odoo.addons.logistics_canonical.lib import event_schema
+from odoo.addons.logistics_canonical.lib.errors import PermanentError
+
+from ..lib import edifact, x12
+from ..lib import edifact_messages as em
+from ..lib import x12_transactions as tx
+
+X12_READERS = {"214": tx.read_214, "204": tx.read_204, "210": tx.read_210}
+STANDARD_AGENCIES = ("", "6")
+
+
+class LogisticsProcessorEdi(models.AbstractModel):
+    """X12 and EDIFACT interchanges from trading partners.
+
+    Decoding reads the interchange, validates envelopes and each transaction
+    set, and turns every accepted set into documents: status events (which the
+    canonical event processor applies), tenders, tender responses, freight
+    invoices and acknowledgments. Rejected sets become exceptions, and every
+    functional group is answered with a 997 listing what was accepted.
+    """
+
+    _name = "logistics.processor.edi"
+    _inherit = "logistics.processor"
+    _description = "EDI Interchange Processor"
+    _processor_for = (("edi", "x12"), ("edi", "edifact"))
+
+    # --- decode -----------------------------------------------------------------
+
+    def _decode(self, message):
+        profile = message.backend_id._edi_partner()
+        if not profile:
+            raise PermanentError(f"backend {message.backend_id.code} has no EDI profile", code="no_edi_profile")
+        try:
+            if message.message_type == "x12":
+                return self._decode_x12(message, profile)
+            return self._decode_edifact(message, profile)
+        except (x12.X12Error, edifact.EdifactError) as error:
+            raise PermanentError(f"unreadable interchange: {error}", code="edi_unreadable") from error
+
+    def _decode_x12(self, message, profile):
+        documents = []
+        for kind, item in x12.Reader(message.payload):
+            if kind == "set":
+                documents += self._x12_set_documents(message, profile, item)
+            elif kind == "group" and item[1] != "FA" and profile.send_997:
+                documents.append({"kind": "ack", "body": tx.build_997(item), "control": item.control})
+            elif kind == "interchange":
+                if item.problems:
+                    documents.append({"kind": "rejected", "what": f"interchange {item.control}",
+                                      "problems": [str(p) for p in item.problems]})
+                if profile.send_ta1 or item[14] == "1":  # ISA14: the sender asks for a TA1
+                    documents.append({"kind": "ta1", "ta1": tx.build_ta1(item), "control": item.control})
+        return documents
+
+    def _x12_set_documents(self, message, profile, transaction):
+        transaction.problems += tx.check(transaction)
+        data = None
+        if not transaction.problems:
+            if transaction.id in X12_READERS:
+                data, problems = X12_READERS[transaction.id](transaction, profile.utc_offset)
+            else:
+                data, problems = {"990": tx.read_990, "997": tx.read_997}[transaction.id](transaction)
+            transaction.problems += problems
+        if not transaction.problems and not profile._accepts(transaction.id):
+            transaction.problems.append(
+                x12.Problem("transaction", "1", f"{transaction.id} is not exchanged with this partner",
+                            transaction.position, "ST", 1)
+            )
+        if transaction.problems:
+            return [{"kind": "rejected", "what": f"{transaction.id} {transaction.control}",
+                     "problems": [str(p) for p in transaction.problems]}]
+        origin = f"{transaction.interchange[6].strip()}:{transaction.interchange.control}:{transaction.control}"
+        if transaction.id == "214":
+            return [{"kind": "event", "event": event}
+                    for event in self._events_from_214(data, origin, profile)]
+        kinds = {"204": "tender", "990": "tender_response", "210": "freight_invoice", "997": "ack_in"}
+        return [{"kind": kinds[transaction.id], "data": data, "origin": origin}]
+
+    def _events_from_214(self, status, origin, profile):
+        ref = status.get("shipment_id") or status.get("pro_number")
+        for number, event in enumerate(status["events"], 1):
+            canonical = {
+                "event_id": f"{origin}:{number}",
+                "shipment_ref": ref,
+                "source_code": event["status_code"] or event["appointment_code"],
+                "code_list": "x12_214_at7_status",
+                "event_time": event["time"],
+                "shipment": {k: v for k, v in (("pro_number", status.get("pro_number")),
+                                               ("carrier_scac", status.get("scac"))) if v},
+            }
+            if event.get("reason_code"):
+                canonical["reason"] = {"code": event["reason_code"]}
+            if event.get("city"):
+                location = {"name": event["city"], "city": event["city"]}
+                if len(event.get("country") or "") == 2:
+                    location["country"] = event["country"]
+                canonical["location"] = location
+            yield canonical
+
+    def _decode_edifact(self, message, profile):
+        documents = []
+        for kind, item in edifact.Reader(message.payload):
+            if kind == "interchange":
+                if item.problems:
+                    documents.append({"kind": "rejected", "what": f"interchange {item.control}",
+                                      "problems": [str(p) for p in item.problems]})
+                continue
+            if item.type == "IFTSTA":
+                data, problems = em.read_iftsta(item, profile.utc_offset)
+            elif item.type == "IFTMIN":
+                data, problems = em.read_iftmin(item, profile.utc_offset)
+            else:
+                data, problems = None, [edifact.Problem("message", "2", f"message type {item.type} not supported")]
+            problems = item.problems + problems
+            if problems:
+                documents.append({"kind": "rejected", "what": f"{item.type} {item.reference}",
+                                  "problems": [str(p) for p in problems]})
+                continue
+            origin = f"{edifact.value(item.interchange[2])}:{item.interchange.control}:{item.reference}"
+            if item.type == "IFTMIN":
+                documents.append({"kind": "tender", "data": data, "origin": origin})
+            else:
+                documents += [{"kind": "event", "event": event}
+                              for event in self._events_from_iftsta(data, origin, profile)]
+        return documents
+
+    def _events_from_iftsta(self, report, origin, profile):
+        own_list = profile.backend_id.code_scheme_id.code
+        for consignment in report["consignments"]:
+            for number, event in enumerate(consignment["events"], 1):
+                standard = event.get("agency", "") in STANDARD_AGENCIES
+                canonical = {
+                    "event_id": f"{origin}:{consignment['reference']}:{number}",
+                    "shipment_ref": consignment["reference"],
+                    "source_code": event["status_code"],
+                    "code_list": "unece_rec24" if standard or not own_list else own_list,
+                    "event_time": event["time"],
+                }
+                if event.get("eta"):
+                    canonical["eta"] = event["eta"]
+                if event.get("reason_code"):
+                    canonical["reason"] = {"code": event["reason_code"], "text": event.get("reason_text", "")}
+                if event.get("location_code") or event.get("location_name"):
+                    canonical["location"] = {"code": event.get("location_code", ""),
+                                             "name": event.get("location_name", "")}
+                yield canonical
+
+    # --- map --------------------------------------------------------------------
+
+    def _map(self, message, document):
+        """Status events map through the code lists. One that cannot (an
+        unmapped code) becomes an exception of its own: the interchange's other
+        events still apply, and a replay after mapping applies the rest."""
+        if document["kind"] != "event":
+            return document
+        try:
+            problems = event_schema.errors(document["event"])
+            if problems:
+                raise PermanentError(problems[0]["message"], code="validation_failed", field=problems[0]["field"])
+            return {**document, **self.env["logistics.processor.event"]._map(message, document["event"])}
+        except PermanentError as error:
+            return {"kind": "unmapped", "event": document["event"], "error": error}
+
+    # --- apply ------------------------------------------------------------------
+
+    def _apply_many(self, items):
+        results = [None] * len(items)
+        events = [(index, item) for index, item in enumerate(items) if item[1]["kind"] == "event"]
+        if events:
+            applied = self.env["logistics.processor.event"]._apply_many([item for _index, item in events])
+            for (index, _item), record in zip(events, applied, strict=True):
+                results[index] = record
+        for index, (message, document) in enumerate(items):
+            if document["kind"] != "event":
+                results[index] = getattr(self, f"_apply_{document['kind']}")(message, document)
+        return results
+
+    def _profile(self, message):
+        return message.backend_id._edi_partner()
+
+    def _shipment(self, message, ref, details=None):
+        return self.env["logistics.shipment"]._for_events(
+            message.backend_id, [{"shipment_ref": ref, "shipment": details or {}}]
+        )[ref]
+
+    def _milestone(self, message, shipment, code, when=None, origin="", note=None):
+        milestone_code = self.env["logistics.milestone.code"]._by_code(code)
+        return self.env["logistics.milestone"].create(
+            {
+                "shipment_id": shipment.id,
+                "milestone_code_id": milestone_code.id,
+                "event_time": when or fields.Datetime.now(),
+                "backend_id": message.backend_id.id,
+                "message_id": message.id,
+                "source_event_id": f"{origin}:{code}" if origin else False,
+                "note": note,
+            }
+        )
+
+    def _apply_tender(self, message, document):
+        tender, profile = document["data"], self._profile(message)
+        shipment = self._shipment(message, tender["shipment_id"], {
+            "carrier_scac": tender.get("scac") or None,
+            "customer_ref": tender.get("references", {}).get("PO") or tender.get("references", {}).get("CU"),
+        })
+        if tender.get("purpose") == "01":
+            self._milestone(message, shipment, "CANCELLED", origin=document["origin"], note="Tender cancelled")
+            return shipment
+        if profile.customer_id and not shipment.customer_id:
+            shipment.customer_id = profile.customer_id
+        shipment._apply_tender_stops(tender["stops"])
+        if not shipment.milestone_ids.filtered(lambda m: m.code == "TENDERED"):
+            self._milestone(message, shipment, "TENDERED", origin=document["origin"])
+        if profile.auto_accept_tenders:
+            shipment._answer_tender(True, message)
+        return shipment
+
+    def _apply_tender_response(self, message, document):
+        response = document["data"]
+        shipment = self.env["logistics.external.ref"]._find(message.backend_id, "logistics.shipment",
+                                                            response["shipment_id"])
+        if not shipment:
+            shipment = self.env["logistics.shipment"].search([("name", "=", response["shipment_id"])], limit=1)
+        if not shipment:
+            raise PermanentError(f"990 for unknown shipment {response['shipment_id']!r}", code="unknown_shipment")
+        code = "TENDER_ACCEPTED" if response["accepted"] else "TENDER_REJECTED"
+        return self._milestone(message, shipment, code, origin=document["origin"], note=response.get("reason"))
+
+    def _apply_freight_invoice(self, message, document):
+        invoice = document["data"]
+        shipment = self._shipment(message, invoice["shipment_id"], {"carrier_scac": invoice.get("scac") or None})
+        label = f"{invoice['invoice_number']}"
+        if shipment.charge_ids.filtered(lambda c: c.validation_note == label and c.backend_id == message.backend_id):
+            return shipment  # this invoice was already received
+        currency = self.env["res.currency"].search([("name", "=", invoice.get("currency", "USD"))], limit=1)
+        self.env["logistics.freight.charge"].create([
+            {
+                "shipment_id": shipment.id,
+                "charge_type": "fuel" if charge["code"] in ("FUE", "FSC") else "linehaul" if charge["code"] == "400"
+                else "accessorial",
+                "description": charge.get("description") or charge["code"],
+                "amount": float(charge["amount"]),
+                "currency_id": (currency or shipment.currency_id).id,
+                "source": "carrier_bill",
+                "backend_id": message.backend_id.id,
+                "validation_note": label,
+            }
+            for charge in invoice["charges"]
+        ])
+        return shipment
+
+    def _apply_ack_in(self, message, document):
+        ack = document["data"]
+        sent = self.env["logistics.integration.message"].search(
+            [("backend_id", "=", message.backend_id.id), ("direction", "=", "outbound"),
+             ("edi_control", "=", ack.get("group_control"))], limit=1,
+        )
+        if sent:
+            state = {"A": "accepted", "E": "accepted", "P": "partial"}.get(ack.get("status"), "rejected")
+            sent.write({"edi_ack_state": state, "edi_ack_message_id": message.id})
+            if state != "accepted":
+                self.env["logistics.inbox"]._raise_exception(
+                    sent, "invalid_message", f"partner rejected our group {ack.get('group_control')}: "
+                    + "; ".join(e for s in ack["sets"] for e in s["errors"])
+                )
+        return sent
+
+    def _apply_ack(self, message, document):
+        return self.env["logistics.outbox"]._enqueue(
+            message.backend_id, "ack", {"body": document["body"]},
+            f"997:{message.edi_control or message.id}:{document['control']}", parent=message,
+        )
+
+    def _apply_unmapped(self, message, document):
+        error, event = document["error"], document["event"]
+        return self.env["logistics.inbox"]._raise_exception(
+            message, error.exception_type, f"event {event.get('event_id')} of {event['shipment_ref']}: {error}",
+            error.field,
+        )
+
+    def _apply_ta1(self, message, document):
+        return self.env["logistics.outbox"]._enqueue(
+            message.backend_id, "ta1", {"ta1": document["ta1"]}, f"ta1:{document['control']}", parent=message
+        )
+
+    def _apply_rejected(self, message, document):
+        return self.env["logistics.inbox"]._raise_exception(
+            message, "invalid_message", f"{document['what']} rejected: " + "; ".join(document["problems"])
+        )
+
