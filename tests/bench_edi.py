@@ -37,13 +37,29 @@ def x12_file(sets):
         writer = x12.Writer(newline=True)
         body = []
         for n in range(sets):
-            status = {"pro_number": f"PRO{n:08d}", "shipment_id": f"LOAD{n:08d}", "scac": "ABCD",
-                      "references": {"BM": f"BOL{n}"},
-                      "events": [{"status_code": "X6", "reason_code": "NS",
-                                  "time": f"2024-05-{1 + n % 28:02d}T{n % 24:02d}:{n % 60:02d}:00-05:00",
-                                  "city": "CHICAGO", "state": "IL", "country": "US", "equipment": f"TRL{n % 999}"}]}
+            status = {
+                "pro_number": f"PRO{n:08d}",
+                "shipment_id": f"LOAD{n:08d}",
+                "scac": "ABCD",
+                "references": {"BM": f"BOL{n}"},
+                "events": [
+                    {
+                        "status_code": "X6",
+                        "reason_code": "NS",
+                        "time": f"2024-05-{1 + n % 28:02d}T{n % 24:02d}:{n % 60:02d}:00-05:00",
+                        "city": "CHICAGO",
+                        "state": "IL",
+                        "country": "US",
+                        "equipment": f"TRL{n % 999}",
+                    }
+                ],
+            }
             body.append(("214", f"{n + 1:04d}", tx.build_214(status)))
-        path.write_text(writer.interchange([("QM", "1", "SENDER", "RECEIVER", "004010", body)], "SENDER", "RECEIVER", 1))
+        path.write_text(
+            writer.interchange(
+                [("QM", "1", "SENDER", "RECEIVER", "004010", body)], "SENDER", "RECEIVER", 1
+            )
+        )
     return path
 
 
@@ -53,9 +69,24 @@ def edifact_file(messages):
         writer = edifact.Writer(newline=True)
         body = []
         for n in range(messages):
-            report = {"document": f"DOC{n}", "consignments": [{"reference": f"CONS{n:08d}", "references": {"CU": f"PO{n}"},
-                      "events": [{"status_code": "21", "agency": "6", "time": f"2024-05-{1 + n % 28:02d}T10:00:00+01:00",
-                                  "location_code": "DEHAM", "location_name": "Hamburg"}]}]}
+            report = {
+                "document": f"DOC{n}",
+                "consignments": [
+                    {
+                        "reference": f"CONS{n:08d}",
+                        "references": {"CU": f"PO{n}"},
+                        "events": [
+                            {
+                                "status_code": "21",
+                                "agency": "6",
+                                "time": f"2024-05-{1 + n % 28:02d}T10:00:00+01:00",
+                                "location_code": "DEHAM",
+                                "location_name": "Hamburg",
+                            }
+                        ],
+                    }
+                ],
+            }
             body.append(("IFTSTA", f"M{n}", em.build_iftsta(report)))
         path.write_text(writer.interchange(body, "SENDER", "RECEIVER", "1"))
     return path
@@ -78,7 +109,7 @@ def split_floor_edifact(path):
 
 
 def pyx12_reader(path):
-    import pyx12.x12file  # noqa: PLC0415
+    import pyx12.x12file
 
     count = 0
     with path.open() as handle:
@@ -100,7 +131,7 @@ def ours_x12(path, with_maps=False):
 
 
 def pydifact_parse(path):
-    from pydifact.segmentcollection import Interchange  # noqa: PLC0415
+    from pydifact.segmentcollection import Interchange
 
     interchange = Interchange.from_str(path.read_text())
     return sum(1 for message in interchange.get_messages() for _segment in message.segments)
@@ -137,11 +168,16 @@ def peak_mib(function, path):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
-    files = {"x12": (x12_file(1000), x12_file(10000)), "edifact": (edifact_file(1000), edifact_file(10000))}
+    files = {
+        "x12": (x12_file(1000), x12_file(10000)),
+        "edifact": (edifact_file(1000), edifact_file(10000)),
+    }
     candidates = [
         ("x12", "str.split floor", split_floor_x12),
         ("x12", "pyx12 X12Reader", pyx12_reader),
@@ -157,16 +193,30 @@ def main():
         small, large = files[standard]
         seconds = timed(function, large, args.runs)
         size_mb = large.stat().st_size / 1e6
-        rows.append((standard, name, size_mb / seconds, 10000 / seconds, peak_mib(function, small),
-                     peak_mib(function, large)))
-    print(f"\nmedian of {args.runs} runs; files of 10,000 sets/messages "
-          f"(X12 {files['x12'][1].stat().st_size / 1e6:.1f} MB, EDIFACT {files['edifact'][1].stat().st_size / 1e6:.1f} MB)\n")
+        rows.append(
+            (
+                standard,
+                name,
+                size_mb / seconds,
+                10000 / seconds,
+                peak_mib(function, small),
+                peak_mib(function, large),
+            )
+        )
+    print(
+        f"\nmedian of {args.runs} runs; files of 10,000 sets/messages "
+        f"(X12 {files['x12'][1].stat().st_size / 1e6:.1f} MB, EDIFACT {files['edifact'][1].stat().st_size / 1e6:.1f} MB)\n"
+    )
     print(f"{'':9}{'parser':<26}{'MB/s':>8}{'sets/s':>10}{'peak MiB 1k':>13}{'peak MiB 10k':>14}")
     for standard, name, mbps, sets, peak_small, peak_large in rows:
-        print(f"{standard:9}{name:<26}{mbps:>8.1f}{sets:>10.0f}{peak_small:>13.1f}{peak_large:>14.1f}")
+        print(
+            f"{standard:9}{name:<26}{mbps:>8.1f}{sets:>10.0f}{peak_small:>13.1f}{peak_large:>14.1f}"
+        )
     by_name = {(r[0], r[1]): r[2] for r in rows}
-    print(f"\nX12 parse + envelopes: {by_name[('x12', 'ours: parse + envelopes')] / by_name[('x12', 'pyx12 X12Reader')]:.1f}x "
-          f"pyx12's reader; EDIFACT parse: {by_name[('edifact', 'ours: parse + envelopes')] / by_name[('edifact', 'pydifact')]:.1f}x pydifact")
+    print(
+        f"\nX12 parse + envelopes: {by_name[('x12', 'ours: parse + envelopes')] / by_name[('x12', 'pyx12 X12Reader')]:.1f}x "
+        f"pyx12's reader; EDIFACT parse: {by_name[('edifact', 'ours: parse + envelopes')] / by_name[('edifact', 'pydifact')]:.1f}x pydifact"
+    )
 
 
 if __name__ == "__main__":

@@ -22,8 +22,8 @@ from pathlib import Path
 import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "addons" / "connector_edi"))
-from lib import x12  # noqa: E402
-from lib import x12_transactions as tx  # noqa: E402
+from lib import x12
+from lib import x12_transactions as tx
 
 BACKEND_CODE = "edi_northwind"
 US = "NORTHWIND"
@@ -44,9 +44,17 @@ def provision(url, db, login, password, listen_url):
     if not found:
         sys.exit(f"edi partner: no backend {BACKEND_CODE} (install connector_edi with demo data)")
     call("logistics.backend", "write", found, {"base_url": listen_url})
-    call("logistics.backend.key", "write", call("logistics.backend.key", "search", [("backend_id", "in", found)]),
-         {"active": False})
-    wizard = call("logistics.backend.key.generate", "create", {"backend_id": found[0], "name": "sandbox partner"})
+    call(
+        "logistics.backend.key",
+        "write",
+        call("logistics.backend.key", "search", [("backend_id", "in", found)]),
+        {"active": False},
+    )
+    wizard = call(
+        "logistics.backend.key.generate",
+        "create",
+        {"backend_id": found[0], "name": "sandbox partner"},
+    )
     call("logistics.backend.key.generate", "action_generate", [wizard])
     return call("logistics.backend.key.generate", "read", [wizard], ["key"])[0]["key"]
 
@@ -60,14 +68,38 @@ class Partner:
 
     def send(self, functional_id, set_id, body):
         self.control += 1
-        text = self.writer.interchange([(functional_id, str(self.control), US, THEM, "004010",
-                                         [(set_id, f"{self.control:04d}", body)])], US, THEM, self.control)
-        response = requests.post(f"{self.url}/logistics/v1/edi", data=text.encode(), timeout=30,
-                                 headers={"Authorization": f"Bearer {self.key}", "Content-Type": "application/edi-x12"})
+        text = self.writer.interchange(
+            [
+                (
+                    functional_id,
+                    str(self.control),
+                    US,
+                    THEM,
+                    "004010",
+                    [(set_id, f"{self.control:04d}", body)],
+                )
+            ],
+            US,
+            THEM,
+            self.control,
+        )
+        response = requests.post(
+            f"{self.url}/logistics/v1/edi",
+            data=text.encode(),
+            timeout=30,
+            headers={"Authorization": f"Bearer {self.key}", "Content-Type": "application/edi-x12"},
+        )
         print(f"edi partner: sent {set_id} #{self.control}: {response.status_code}", flush=True)
         if set_id == "214" and self.rng.random() < 0.1:  # a resend: recognised as a duplicate
-            requests.post(f"{self.url}/logistics/v1/edi", data=text.encode(), timeout=30,
-                          headers={"Authorization": f"Bearer {self.key}", "Content-Type": "application/edi-x12"})
+            requests.post(
+                f"{self.url}/logistics/v1/edi",
+                data=text.encode(),
+                timeout=30,
+                headers={
+                    "Authorization": f"Bearer {self.key}",
+                    "Content-Type": "application/edi-x12",
+                },
+            )
 
     def tick(self):
         if len(self.loads) < 4 or self.rng.random() < 0.2:
@@ -77,22 +109,57 @@ class Partner:
 
     def tender(self):
         self.number += 1
-        load = {"ref": f"NW{datetime.now():%m%d}-{self.number:03d}", "step": 0,
-                "clock": datetime.now(timezone(timedelta(hours=-6))) + timedelta(hours=2)}
+        load = {
+            "ref": f"NW{datetime.now():%m%d}-{self.number:03d}",
+            "step": 0,
+            "clock": datetime.now(timezone(timedelta(hours=-6))) + timedelta(hours=2),
+        }
         pickup, delivery = self.rng.sample(CITIES, 2)
-        self.send("SM", "204", tx.build_204({
-            "scac": "LGHB", "shipment_id": load["ref"], "payment": "PP", "purpose": "00",
-            "references": {"PO": f"PO-{self.number:05d}"},
-            "stops": [
-                {"sequence": 1, "type": "pickup", "reason": "LD", "name": f"Northwind DC {pickup[0].title()}",
-                 "location_id": f"NW-{pickup[0][:3]}", "city": pickup[0], "state": pickup[1], "country": "US",
-                 "windows": [("69", load["clock"].isoformat(timespec="seconds"))]},
-                {"sequence": 2, "type": "delivery", "reason": "UL", "name": f"Store {delivery[0].title()}",
-                 "location_id": f"ST-{delivery[0][:3]}", "city": delivery[0], "state": delivery[1], "country": "US",
-                 "windows": [("70", (load["clock"] + timedelta(hours=26)).isoformat(timespec="seconds"))]},
-            ],
-            "weight": str(self.rng.randint(4, 40) * 500),
-        }))
+        self.send(
+            "SM",
+            "204",
+            tx.build_204(
+                {
+                    "scac": "LGHB",
+                    "shipment_id": load["ref"],
+                    "payment": "PP",
+                    "purpose": "00",
+                    "references": {"PO": f"PO-{self.number:05d}"},
+                    "stops": [
+                        {
+                            "sequence": 1,
+                            "type": "pickup",
+                            "reason": "LD",
+                            "name": f"Northwind DC {pickup[0].title()}",
+                            "location_id": f"NW-{pickup[0][:3]}",
+                            "city": pickup[0],
+                            "state": pickup[1],
+                            "country": "US",
+                            "windows": [("69", load["clock"].isoformat(timespec="seconds"))],
+                        },
+                        {
+                            "sequence": 2,
+                            "type": "delivery",
+                            "reason": "UL",
+                            "name": f"Store {delivery[0].title()}",
+                            "location_id": f"ST-{delivery[0][:3]}",
+                            "city": delivery[0],
+                            "state": delivery[1],
+                            "country": "US",
+                            "windows": [
+                                (
+                                    "70",
+                                    (load["clock"] + timedelta(hours=26)).isoformat(
+                                        timespec="seconds"
+                                    ),
+                                )
+                            ],
+                        },
+                    ],
+                    "weight": str(self.rng.randint(4, 40) * 500),
+                }
+            ),
+        )
         load["cities"] = (pickup, delivery)
         self.loads.append(load)
 
@@ -100,9 +167,26 @@ class Partner:
         code = STATUS_PATH[load["step"]]
         load["clock"] += timedelta(hours=self.rng.randint(1, 8))
         city, state = load["cities"][0 if load["step"] < 3 else 1]
-        self.send("QM", "214", tx.build_214({"shipment_id": load["ref"], "scac": "LGHB", "events": [
-            {"status_code": code, "reason_code": "NS", "time": load["clock"].isoformat(timespec="seconds"),
-             "city": city, "state": state, "country": "US"}]}))
+        self.send(
+            "QM",
+            "214",
+            tx.build_214(
+                {
+                    "shipment_id": load["ref"],
+                    "scac": "LGHB",
+                    "events": [
+                        {
+                            "status_code": code,
+                            "reason_code": "NS",
+                            "time": load["clock"].isoformat(timespec="seconds"),
+                            "city": city,
+                            "state": state,
+                            "country": "US",
+                        }
+                    ],
+                }
+            ),
+        )
         load["step"] += 1
         if load["step"] == len(STATUS_PATH):
             self.loads.remove(load)
@@ -113,7 +197,9 @@ def serve(partner, port):
 
     class Handler(http.server.BaseHTTPRequestHandler):
         def do_POST(self):
-            body = self.rfile.read(int(self.headers.get("Content-Length") or 0)).decode(errors="replace")
+            body = self.rfile.read(int(self.headers.get("Content-Length") or 0)).decode(
+                errors="replace"
+            )
             self.send_response(200)
             self.end_headers()
             partner.received += 1
@@ -138,7 +224,9 @@ def serve(partner, port):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--url", default="http://127.0.0.1:8069")
     parser.add_argument("--db", required=True)
     parser.add_argument("--login", default="admin")
@@ -147,7 +235,9 @@ def main():
     parser.add_argument("--interval", type=float, default=15.0)
     parser.add_argument("--duration", type=float, default=8 * 3600)
     args = parser.parse_args()
-    key = provision(args.url, args.db, args.login, args.password, f"http://127.0.0.1:{args.port}/edi")
+    key = provision(
+        args.url, args.db, args.login, args.password, f"http://127.0.0.1:{args.port}/edi"
+    )
     partner = Partner(args.url, key, random.Random())
     server = serve(partner, args.port)
     deadline, unreachable_since = time.monotonic() + args.duration, None

@@ -3,8 +3,13 @@ from odoo.http import request
 
 from odoo.addons.logistics_canonical.controllers.api import ApiError, LogisticsApi
 
-EDI_TYPES = {"application/edi-x12", "application/edifact", "application/edi-edifact", "text/plain",
-             "application/octet-stream"}
+EDI_TYPES = {
+    "application/edi-x12",
+    "application/edifact",
+    "application/edi-edifact",
+    "text/plain",
+    "application/octet-stream",
+}
 
 
 class LogisticsEdiApi(LogisticsApi):
@@ -29,8 +34,11 @@ class LogisticsEdiApi(LogisticsApi):
             self._check_signature(target, body)
             mimetype = request.httprequest.mimetype
             if mimetype not in EDI_TYPES:
-                raise ApiError(415, "unsupported_media_type",
-                               f"Content-Type must be one of {', '.join(sorted(EDI_TYPES))}, not {mimetype or 'none'}")
+                raise ApiError(
+                    415,
+                    "unsupported_media_type",
+                    f"Content-Type must be one of {', '.join(sorted(EDI_TYPES))}, not {mimetype or 'none'}",
+                )
             self._check_rate(target, 1)
             profile = request.env["logistics.backend"].sudo().browse(target.id)._edi_partner()
             if not profile:
@@ -38,7 +46,9 @@ class LogisticsEdiApi(LogisticsApi):
             try:
                 text = body.decode("utf-8")
             except UnicodeDecodeError as error:
-                raise ApiError(400, "invalid_encoding", f"the interchange is not UTF-8/ASCII text: {error}") from error
+                raise ApiError(
+                    400, "invalid_encoding", f"the interchange is not UTF-8/ASCII text: {error}"
+                ) from error
             message_id, state, duplicate = profile._accept_interchange(text, "http", correlation_id)
             request.env.cr.commit()  # pylint: disable=invalid-commit
         except ApiError as error:
@@ -47,9 +57,24 @@ class LogisticsEdiApi(LogisticsApi):
                 self._keep_rejected(target, body, error, correlation_id)
             return self._error(error, correlation_id)
         if state == "rejected":
-            self._log_rejection(target, ApiError(400, "edi_unreadable", "unreadable"), correlation_id)
-            return self._error(ApiError(400, "edi_unreadable", "the data is neither an X12 nor an EDIFACT "
-                                        f"interchange (message {message_id} keeps it)"), correlation_id)
-        return self._json(200 if duplicate else 202, {
-            "message_id": message_id, "state": state, "duplicate": duplicate, "correlation_id": correlation_id,
-        })
+            self._log_rejection(
+                target, ApiError(400, "edi_unreadable", "unreadable"), correlation_id
+            )
+            return self._error(
+                ApiError(
+                    400,
+                    "edi_unreadable",
+                    "the data is neither an X12 nor an EDIFACT "
+                    f"interchange (message {message_id} keeps it)",
+                ),
+                correlation_id,
+            )
+        return self._json(
+            200 if duplicate else 202,
+            {
+                "message_id": message_id,
+                "state": state,
+                "duplicate": duplicate,
+                "correlation_id": correlation_id,
+            },
+        )

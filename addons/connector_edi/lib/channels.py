@@ -22,10 +22,10 @@ class FolderChannel:
         path = self.root / folder
         return sorted(p.name for p in path.iterdir() if p.is_file()) if path.is_dir() else []
 
-    def read(self, folder, name):
+    def read_file(self, folder, name):
         return (self.root / folder / name).read_bytes()
 
-    def write(self, folder, name, data):
+    def write_file(self, folder, name, data):
         path = self.root / folder
         path.mkdir(parents=True, exist_ok=True)
         temporary = path / f".{name}.part"
@@ -53,7 +53,9 @@ class SftpChannel:
         self.transport.banner_timeout = self.timeout
         self.transport.start_client(timeout=self.timeout)
         key = self.transport.get_remote_server_key()
-        if self.host_key and f"{key.get_name()} {key.get_base64()}" != " ".join(self.host_key.split()[:2]):
+        if self.host_key and f"{key.get_name()} {key.get_base64()}" != " ".join(
+            self.host_key.split()[:2]
+        ):
             self.transport.close()
             raise paramiko.SSHException(f"host key of {self.host} is not the configured one")
         self.transport.auth_password(self.user, self.password)
@@ -69,16 +71,19 @@ class SftpChannel:
 
     def list(self, folder):
         try:
-            return sorted(entry.filename for entry in self.sftp.listdir_attr(folder)
-                          if entry.st_mode is None or not (entry.st_mode & 0o040000))
+            return sorted(
+                entry.filename
+                for entry in self.sftp.listdir_attr(folder)
+                if entry.st_mode is None or not (entry.st_mode & 0o040000)
+            )
         except FileNotFoundError:
             return []
 
-    def read(self, folder, name):
+    def read_file(self, folder, name):
         with self.sftp.open(posixpath.join(folder, name), "rb") as handle:
             return handle.read()
 
-    def write(self, folder, name, data):
+    def write_file(self, folder, name, data):
         temporary = posixpath.join(folder, f".{name}.part")
         with self.sftp.open(temporary, "wb") as handle:
             handle.write(data)

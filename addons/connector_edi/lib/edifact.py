@@ -29,6 +29,9 @@ class Delimiters(NamedTuple):
         return "UNA" + "".join(self)
 
 
+DEFAULT_DELIMITERS = Delimiters()
+
+
 @dataclass
 class Problem:
     level: str  # interchange, group, message, segment, element
@@ -101,10 +104,17 @@ def segments(source, chunk_size=CHUNK):
     delimiters = Delimiters()
     if buffer.startswith("UNA"):
         if len(buffer) < 9:
-            raise EdifactError(Problem("interchange", "16", "UNA service string advice is truncated", 1, "UNA"))
+            raise EdifactError(
+                Problem("interchange", "16", "UNA service string advice is truncated", 1, "UNA")
+            )
         delimiters = Delimiters(*buffer[3:9])
-        if len({delimiters.component, delimiters.element, delimiters.release, delimiters.segment}) < 4:
-            raise EdifactError(Problem("interchange", "16", "UNA delimiters are not distinct", 1, "UNA"))
+        if (
+            len({delimiters.component, delimiters.element, delimiters.release, delimiters.segment})
+            < 4
+        ):
+            raise EdifactError(
+                Problem("interchange", "16", "UNA delimiters are not distinct", 1, "UNA")
+            )
         buffer = buffer[9:]
     codec = _Codec(delimiters)
     terminator, strip = delimiters.segment, "\r\n"
@@ -112,8 +122,8 @@ def segments(source, chunk_size=CHUNK):
         protected = codec.protect(buffer)
         parts = protected.split(terminator)
         rest = parts.pop()
-        for raw in parts:
-            raw = raw.strip(strip)
+        for part in parts:
+            raw = part.strip(strip)
             if raw:
                 yield delimiters, codec.elements(raw)
         more = read() if more else ""
@@ -134,11 +144,21 @@ class _Codec:
 
     def __init__(self, delimiters):
         release = delimiters.release
-        self.element, self.component, self.release = delimiters.element, delimiters.component, release
+        self.element, self.component, self.release = (
+            delimiters.element,
+            delimiters.component,
+            release,
+        )
         originals = [release, delimiters.segment, delimiters.element, delimiters.component]
-        self.pairs = [(release + char, placeholder) for char, placeholder in zip(originals, self.PLACEHOLDERS)]
-        self.to_text = str.maketrans(dict(zip(self.PLACEHOLDERS, originals)))
-        self.to_released = {placeholder: release + char for char, placeholder in zip(originals, self.PLACEHOLDERS)}
+        self.pairs = [
+            (release + char, placeholder)
+            for char, placeholder in zip(originals, self.PLACEHOLDERS, strict=False)
+        ]
+        self.to_text = str.maketrans(dict(zip(self.PLACEHOLDERS, originals, strict=False)))
+        self.to_released = {
+            placeholder: release + char
+            for char, placeholder in zip(originals, self.PLACEHOLDERS, strict=False)
+        }
 
     def protect(self, text):
         """Swap released delimiters for placeholders. A release character ending
@@ -189,7 +209,9 @@ class Reader:
             position += 1
             if tag == "UNB":
                 if interchange is not None:
-                    interchange.problems.append(Problem("interchange", "14", "UNZ missing before the next UNB", position))
+                    interchange.problems.append(
+                        Problem("interchange", "14", "UNZ missing before the next UNB", position)
+                    )
                     yield "interchange", interchange
                 interchange, group, message = Envelope(elements, position), None, None
                 continue
@@ -208,15 +230,20 @@ class Reader:
                     yield "message", message
                     message = None
                     continue
-                message.problems.append(Problem("message", "14", "message trailer UNT missing", position, tag))
+                message.problems.append(
+                    Problem("message", "14", "message trailer UNT missing", position, tag)
+                )
                 yield "message", message
                 message = None
             if tag == "UNH":
                 identifier = elements[2] if len(elements) > 2 else ""
                 message = Message(
-                    type=value(identifier, 0), version=f"{value(identifier, 1)}{value(identifier, 2)}",
+                    type=value(identifier, 0),
+                    version=f"{value(identifier, 1)}{value(identifier, 2)}",
                     reference=value(elements[1]) if len(elements) > 1 else "",
-                    segments=[elements] if self.keep_segments else [], interchange=interchange, position=position,
+                    segments=[elements] if self.keep_segments else [],
+                    interchange=interchange,
+                    position=position,
                 )
                 count = 1
                 interchange.messages += 1
@@ -227,40 +254,80 @@ class Reader:
                 interchange.groups += 1
             elif tag == "UNE":
                 if group is None:
-                    interchange.problems.append(Problem("interchange", "14", "UNE without UNG", position, "UNE"))
+                    interchange.problems.append(
+                        Problem("interchange", "14", "UNE without UNG", position, "UNE")
+                    )
                 elif _int(elements, 1) != group.messages:
                     interchange.problems.append(
-                        Problem("group", "26", f"UNE says {value(elements[1])} messages, the group has {group.messages}",
-                                position, "UNE", 1))
+                        Problem(
+                            "group",
+                            "26",
+                            f"UNE says {value(elements[1])} messages, the group has {group.messages}",
+                            position,
+                            "UNE",
+                            1,
+                        )
+                    )
                 group = None
             elif tag == "UNZ":
                 expected = interchange.groups or interchange.messages
                 if _int(elements, 1) != expected:
                     interchange.problems.append(
-                        Problem("interchange", "26", f"UNZ says {value(elements[1]) if len(elements) > 1 else '?'}, "
-                                f"the interchange has {expected}", position, "UNZ", 1))
+                        Problem(
+                            "interchange",
+                            "26",
+                            f"UNZ says {value(elements[1]) if len(elements) > 1 else '?'}, "
+                            f"the interchange has {expected}",
+                            position,
+                            "UNZ",
+                            1,
+                        )
+                    )
                 if (value(elements[2]) if len(elements) > 2 else "") != interchange.control:
                     interchange.problems.append(
-                        Problem("interchange", "28", "UNZ control reference does not match UNB", position, "UNZ", 2))
+                        Problem(
+                            "interchange",
+                            "28",
+                            "UNZ control reference does not match UNB",
+                            position,
+                            "UNZ",
+                            2,
+                        )
+                    )
                 yield "interchange", interchange
                 interchange = None
             else:
                 interchange.problems.append(
-                    Problem("interchange", "14", f"segment {tag} outside a message", position, tag))
+                    Problem("interchange", "14", f"segment {tag} outside a message", position, tag)
+                )
         if message is not None:
-            message.problems.append(Problem("message", "14", "message trailer UNT missing", position))
+            message.problems.append(
+                Problem("message", "14", "message trailer UNT missing", position)
+            )
             yield "message", message
         if interchange is not None:
-            interchange.problems.append(Problem("interchange", "14", "UNZ missing: data ended early", position))
+            interchange.problems.append(
+                Problem("interchange", "14", "UNZ missing: data ended early", position)
+            )
             yield "interchange", interchange
 
     def _close_message(self, message, unt, count, position):
         if _int(unt, 1) != count:
             message.problems.append(
-                Problem("message", "26", f"UNT says {value(unt[1]) if len(unt) > 1 else '?'} segments, "
-                        f"the message has {count}", position, "UNT", 1))
+                Problem(
+                    "message",
+                    "26",
+                    f"UNT says {value(unt[1]) if len(unt) > 1 else '?'} segments, "
+                    f"the message has {count}",
+                    position,
+                    "UNT",
+                    1,
+                )
+            )
         if (value(unt[2]) if len(unt) > 2 else "") != message.reference:
-            message.problems.append(Problem("message", "28", "UNT reference does not match UNH", position, "UNT", 2))
+            message.problems.append(
+                Problem("message", "28", "UNT reference does not match UNH", position, "UNT", 2)
+            )
 
 
 def _int(elements, index):
@@ -273,9 +340,14 @@ def _int(elements, index):
 class Writer:
     """Builds interchanges, escaping delimiters that appear in data."""
 
-    def __init__(self, delimiters=Delimiters(), newline=False):
+    def __init__(self, delimiters=DEFAULT_DELIMITERS, newline=False):
         self.delimiters = delimiters
-        specials = {delimiters.release, delimiters.element, delimiters.component, delimiters.segment}
+        specials = {
+            delimiters.release,
+            delimiters.element,
+            delimiters.component,
+            delimiters.segment,
+        }
         self.escape_re = re.compile("([" + re.escape("".join(specials)) + "])")
         self.terminator = delimiters.segment + ("\n" if newline else "")
 
@@ -286,7 +358,7 @@ class Writer:
     def segment(self, *elements):
         rendered = []
         for element in elements:
-            if isinstance(element, (list, tuple)):
+            if isinstance(element, list | tuple):
                 parts = [self._escape(c) for c in element]
                 while len(parts) > 1 and parts[-1] == "":
                     parts.pop()
@@ -301,8 +373,14 @@ class Writer:
         """``messages``: ``[(type, reference, body segments), ...]`` (UNH/UNT added)."""
         when = when or datetime.now(timezone.utc)
         parts = [self.delimiters.una() + ("\n" if self.terminator.endswith("\n") else "")]
-        unb = ["UNB", ["UNOC", "3"], [sender, "ZZZ"], [recipient, "ZZZ"],
-               [when.strftime("%y%m%d"), when.strftime("%H%M")], str(control)]
+        unb = [
+            "UNB",
+            ["UNOC", "3"],
+            [sender, "ZZZ"],
+            [recipient, "ZZZ"],
+            [when.strftime("%y%m%d"), when.strftime("%H%M")],
+            str(control),
+        ]
         if test:
             unb += ["", "", "", "", "", "1"]
         parts.append(self.segment(*unb))

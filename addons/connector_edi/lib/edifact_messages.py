@@ -18,20 +18,32 @@ def edifact_time(element, default_offset_minutes=0, position=0, segment="DTM"):
     """ISO 8601 from a DTM C507 (format 203 CCYYMMDDHHMM, 204 with seconds,
     102 CCYYMMDD, 303/304 with a trailing UTC offset like +01)."""
     text, form = value(element, 1), value(element, 2) or "203"
-    layouts = {"102": "%Y%m%d", "203": "%Y%m%d%H%M", "204": "%Y%m%d%H%M%S", "303": "%Y%m%d%H%M", "304": "%Y%m%d%H%M%S"}
+    layouts = {
+        "102": "%Y%m%d",
+        "203": "%Y%m%d%H%M",
+        "204": "%Y%m%d%H%M%S",
+        "303": "%Y%m%d%H%M",
+        "304": "%Y%m%d%H%M%S",
+    }
     if form not in layouts:
-        raise ValueError(Problem("element", "12", f"DTM format {form!r} is not supported", position, segment, 1))
+        raise ValueError(
+            Problem("element", "12", f"DTM format {form!r} is not supported", position, segment, 1)
+        )
     offset = timedelta(minutes=default_offset_minutes)
     if form in ("303", "304") and len(text) > len(datetime.now().strftime(layouts[form])):
-        text, zone = text[: -3], text[-3:]
+        text, zone = text[:-3], text[-3:]
         try:
             offset = timedelta(hours=int(zone))
         except ValueError as error:
-            raise ValueError(Problem("element", "12", f"bad UTC offset {zone!r}", position, segment, 1)) from error
+            raise ValueError(
+                Problem("element", "12", f"bad UTC offset {zone!r}", position, segment, 1)
+            ) from error
     try:
         moment = datetime.strptime(text, layouts[form])
     except ValueError as error:
-        raise ValueError(Problem("element", "12", f"invalid date/time {text!r}", position, segment, 1)) from error
+        raise ValueError(
+            Problem("element", "12", f"invalid date/time {text!r}", position, segment, 1)
+        ) from error
     return moment.replace(tzinfo=timezone(offset)).isoformat()
 
 
@@ -43,20 +55,33 @@ def read_iftsta(message, default_offset_minutes=0):
         if tag == "BGM":
             report["document"] = value(seg[2]) if len(seg) > 2 else ""
         elif tag == "CNI":
-            consignment = {"reference": value(seg[2]) if len(seg) > 2 else "", "events": [], "references": {}}
+            consignment = {
+                "reference": value(seg[2]) if len(seg) > 2 else "",
+                "events": [],
+                "references": {},
+            }
             event = None
             if not consignment["reference"]:
-                problems.append(Problem("element", "13", "CNI names no consignment", position, "CNI", 2))
+                problems.append(
+                    Problem("element", "13", "CNI names no consignment", position, "CNI", 2)
+                )
             report["consignments"].append(consignment)
         elif tag == "STS" and consignment is not None:
             status = seg[2] if len(seg) > 2 else ""
             if not value(status, 0):
-                problems.append(Problem("element", "13", "STS has no status event code", position, "STS", 2))
+                problems.append(
+                    Problem("element", "13", "STS has no status event code", position, "STS", 2)
+                )
                 event = None
                 continue
             reason = seg[3] if len(seg) > 3 else ""
-            event = {"status_code": value(status, 0), "agency": value(status, 2),
-                     "reason_code": value(reason, 0), "reason_text": value(reason, 3), "position": position}
+            event = {
+                "status_code": value(status, 0),
+                "agency": value(status, 2),
+                "reason_code": value(reason, 0),
+                "reason_text": value(reason, 3),
+                "position": position,
+            }
             consignment["events"].append(event)
         elif tag == "RFF" and consignment is not None and len(seg) > 1:
             consignment["references"][value(seg[1], 0)] = value(seg[1], 1)
@@ -71,12 +96,21 @@ def read_iftsta(message, default_offset_minutes=0):
             else:
                 event["time"] = when
         elif tag == "LOC" and event is not None and len(seg) > 2:
-            event.update(location_code=value(seg[2], 0), location_name=value(seg[2], 3) or value(seg[2], 0))
+            event.update(
+                location_code=value(seg[2], 0), location_name=value(seg[2], 3) or value(seg[2], 0)
+            )
     for consignment in report["consignments"]:
         for event in consignment["events"]:
             if "time" not in event:
-                problems.append(Problem("segment", "13", "status event without its date/time (DTM+334)",
-                                        event["position"], "STS"))
+                problems.append(
+                    Problem(
+                        "segment",
+                        "13",
+                        "status event without its date/time (DTM+334)",
+                        event["position"],
+                        "STS",
+                    )
+                )
     return report, problems
 
 
@@ -87,14 +121,23 @@ def build_iftsta(report):
         for qualifier, reference in sorted(consignment.get("references", {}).items()):
             body.append(["RFF", [qualifier, reference]])
         for event in consignment["events"]:
-            body.append(["STS", "1", [event["status_code"], "", event.get("agency", "")],
-                         [event.get("reason_code", ""), "", "", event.get("reason_text", "")]
-                         if event.get("reason_code") else ""])
+            body.append(
+                [
+                    "STS",
+                    "1",
+                    [event["status_code"], "", event.get("agency", "")],
+                    [event.get("reason_code", ""), "", "", event.get("reason_text", "")]
+                    if event.get("reason_code")
+                    else "",
+                ]
+            )
             body.append(["DTM", ["334", *_dtm(event["time"])]])
             if event.get("eta"):
                 body.append(["DTM", ["132", *_dtm(event["eta"])]])
             if event.get("location_code"):
-                body.append(["LOC", "35", [event["location_code"], "", "", event.get("location_name", "")]])
+                body.append(
+                    ["LOC", "35", [event["location_code"], "", "", event.get("location_name", "")]]
+                )
     return body
 
 
@@ -112,21 +155,32 @@ def read_iftmin(message, default_offset_minutes=0):
         tag, position = seg[0], message.position + index - 1
         if tag == "BGM":
             instruction["shipment_id"] = value(seg[2]) if len(seg) > 2 else ""
-            instruction["purpose"] = {"9": "00", "1": "01", "5": "04"}.get(value(seg[3]) if len(seg) > 3 else "9", "00")
+            instruction["purpose"] = {"9": "00", "1": "01", "5": "04"}.get(
+                value(seg[3]) if len(seg) > 3 else "9", "00"
+            )
             if not instruction["shipment_id"]:
-                problems.append(Problem("element", "13", "BGM has no document number", position, "BGM", 2))
+                problems.append(
+                    Problem("element", "13", "BGM has no document number", position, "BGM", 2)
+                )
         elif tag == "RFF" and len(seg) > 1:
             instruction["references"][value(seg[1], 0)] = value(seg[1], 1)
         elif tag == "TDT" and len(seg) > 5:
             instruction["carrier"] = value(seg[5], 0)
         elif tag == "NAD" and len(seg) > 1:
             role = value(seg[1])
-            current_party = {"role": role, "id": value(seg[2], 0) if len(seg) > 2 else "",
-                             "name": value(seg[4], 0) if len(seg) > 4 else value(seg[3], 0) if len(seg) > 3 else "",
-                             "street": value(seg[5], 0) if len(seg) > 5 else "",
-                             "city": value(seg[6]) if len(seg) > 6 else "",
-                             "postal": value(seg[8]) if len(seg) > 8 else "",
-                             "country": value(seg[9]) if len(seg) > 9 else ""}
+            current_party = {
+                "role": role,
+                "id": value(seg[2], 0) if len(seg) > 2 else "",
+                "name": value(seg[4], 0)
+                if len(seg) > 4
+                else value(seg[3], 0)
+                if len(seg) > 3
+                else "",
+                "street": value(seg[5], 0) if len(seg) > 5 else "",
+                "city": value(seg[6]) if len(seg) > 6 else "",
+                "postal": value(seg[8]) if len(seg) > 8 else "",
+                "country": value(seg[9]) if len(seg) > 9 else "",
+            }
             instruction["parties"][role] = current_party
         elif tag == "DTM" and len(seg) > 1 and value(seg[1], 0) in ("234", "2", "200", "17"):
             try:
@@ -142,25 +196,56 @@ def read_iftmin(message, default_offset_minutes=0):
         party = instruction["parties"].get(role)
         if party:
             window = instruction.get(f"{stop_type}_time")
-            instruction["stops"].append({**party, "sequence": sequence, "type": stop_type,
-                                         "windows": [("window", window)] if window else []})
+            instruction["stops"].append(
+                {
+                    **party,
+                    "sequence": sequence,
+                    "type": stop_type,
+                    "windows": [("window", window)] if window else [],
+                }
+            )
     if len(instruction["stops"]) < 2 and not problems:
-        problems.append(Problem("segment", "13", "IFTMIN needs a consignor (NAD+CZ) and a consignee (NAD+CN)",
-                                message.position, "NAD"))
+        problems.append(
+            Problem(
+                "segment",
+                "13",
+                "IFTMIN needs a consignor (NAD+CZ) and a consignee (NAD+CN)",
+                message.position,
+                "NAD",
+            )
+        )
     return instruction, problems
 
 
 def build_iftmin(instruction):
-    body = [["BGM", "340", instruction["shipment_id"], {"00": "9", "01": "1", "04": "5"}.get(
-        instruction.get("purpose", "00"), "9")]]
+    body = [
+        [
+            "BGM",
+            "340",
+            instruction["shipment_id"],
+            {"00": "9", "01": "1", "04": "5"}.get(instruction.get("purpose", "00"), "9"),
+        ]
+    ]
     for qualifier, reference in sorted(instruction.get("references", {}).items()):
         body.append(["RFF", [qualifier, reference]])
     if instruction.get("carrier"):
         body.append(["TDT", "20", "", "3", "", [instruction["carrier"]]])
     for stop in instruction["stops"]:
         role = "CZ" if stop["type"] == "pickup" else "CN"
-        body.append(["NAD", role, [stop.get("id", "")], "", [stop.get("name", "")], [stop.get("street", "")],
-                     stop.get("city", ""), "", stop.get("postal", ""), stop.get("country", "")])
+        body.append(
+            [
+                "NAD",
+                role,
+                [stop.get("id", "")],
+                "",
+                [stop.get("name", "")],
+                [stop.get("street", "")],
+                stop.get("city", ""),
+                "",
+                stop.get("postal", ""),
+                stop.get("country", ""),
+            ]
+        )
         for _qualifier, when in stop.get("windows", []):
             body.append(["DTM", ["234" if stop["type"] == "pickup" else "2", *_dtm(when)]])
     if instruction.get("pieces"):

@@ -14,8 +14,12 @@ def identify(text):
     if stripped.startswith(("UNA", "UNB")):
         for _delimiters, elements in edifact.segments(stripped):
             if elements[0] == "UNB":
-                return "edifact", edifact.value(elements[2]) if len(elements) > 2 else "", \
-                    edifact.value(elements[5]) if len(elements) > 5 else ""
+                return (
+                    "edifact",
+                    edifact.value(elements[2]) if len(elements) > 2 else "",
+                    edifact.value(elements[5]) if len(elements) > 5 else "",
+                )
             break
-    raise ValueError("neither X12 (ISA) nor EDIFACT (UNA/UNB): the data starts with "
-                     f"{stripped[:12]!r}")
+    raise ValueError(
+        "neither X12 (ISA) nor EDIFACT (UNA/UNB): the data starts with " f"{stripped[:12]!r}"
+    )

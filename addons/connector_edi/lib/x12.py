@@ -29,6 +29,9 @@ class Separators(NamedTuple):
     segment: str = "~"
 
 
+DEFAULT_SEPARATORS = Separators()
+
+
 @dataclass
 class Problem:
     """Something wrong with the input, located well enough to fix it.
@@ -126,20 +129,32 @@ class TransactionSet:
 def read_separators(isa):
     """The separators declared by an ISA segment (its first 106 characters)."""
     if len(isa) < ISA_LENGTH or not isa.startswith("ISA"):
-        raise X12Error(Problem("interchange", "024", "data does not start with a complete ISA segment", 1))
+        raise X12Error(
+            Problem("interchange", "024", "data does not start with a complete ISA segment", 1)
+        )
     element = isa[3]
     if element.isalnum() or element in " \r\n":
-        raise X12Error(Problem("interchange", "024", f"unusable element separator {element!r}", 1, "ISA"))
+        raise X12Error(
+            Problem("interchange", "024", f"unusable element separator {element!r}", 1, "ISA")
+        )
     elements = isa.split(element)
     if len(elements) != 17:
         raise X12Error(
-            Problem("interchange", "024", f"ISA has {len(elements) - 1} elements instead of 16, "
-                    "or the segment is not 106 characters long", 1, "ISA")
+            Problem(
+                "interchange",
+                "024",
+                f"ISA has {len(elements) - 1} elements instead of 16, "
+                "or the segment is not 106 characters long",
+                1,
+                "ISA",
+            )
         )
     component, terminator = isa[104], isa[105]
     repetition = elements[11] if elements[12] >= "00402" else "^"
     if terminator.isalnum() or len({element, component, terminator}) < 3:
-        raise X12Error(Problem("interchange", "024", "ISA separators are unusable or not distinct", 1, "ISA"))
+        raise X12Error(
+            Problem("interchange", "024", "ISA separators are unusable or not distinct", 1, "ISA")
+        )
     return Separators(element, component, repetition, terminator)
 
 
@@ -162,8 +177,8 @@ def segments(source, chunk_size=CHUNK):
         while True:
             parts = buffer.split(terminator)
             buffer = parts.pop()
-            for index, raw in enumerate(parts):
-                raw = raw.strip(strip)
+            for index, part in enumerate(parts):
+                raw = part.strip(strip)
                 if not raw:
                     continue
                 elements = raw.split(element)
@@ -208,8 +223,15 @@ class Reader:
                 tag = elements[0]
                 if tag == "ISA":
                     if interchange is not None:  # the previous one never closed
-                        yield from self._close_interchange(interchange, group, current, position, None)
-                    interchange, group, current, position = Envelope(elements, 1, separators), None, None, 1
+                        yield from self._close_interchange(
+                            interchange, group, current, position, None
+                        )
+                    interchange, group, current, position = (
+                        Envelope(elements, 1, separators),
+                        None,
+                        None,
+                        1,
+                    )
                     continue
                 position += 1
                 if current is not None:
@@ -223,13 +245,19 @@ class Reader:
                         continue
                     # an envelope segment while a set is open: the set lost its SE
                     current.problems.append(
-                        Problem("transaction", "2", "transaction set trailer SE missing", position, tag)
+                        Problem(
+                            "transaction", "2", "transaction set trailer SE missing", position, tag
+                        )
                     )
                     yield "set", current.finish()
                     current = None
                 if tag == "GS":
                     if group is not None:
-                        group.problems.append(Problem("group", "3", "functional group trailer GE missing", position, "GS"))
+                        group.problems.append(
+                            Problem(
+                                "group", "3", "functional group trailer GE missing", position, "GS"
+                            )
+                        )
                         group.settle()
                         yield "group", group
                     group = Envelope(elements, position, separators)
@@ -237,13 +265,21 @@ class Reader:
                 elif tag == "ST":
                     if group is None:
                         interchange.problems.append(
-                            Problem("interchange", "024", "transaction set outside a functional group", position, "ST")
+                            Problem(
+                                "interchange",
+                                "024",
+                                "transaction set outside a functional group",
+                                position,
+                                "ST",
+                            )
                         )
                         group = Envelope(["GS"], position, separators)
                     current = _OpenSet(elements, position, interchange, group, self.keep_segments)
                 elif tag == "GE":
                     if group is None:
-                        interchange.problems.append(Problem("interchange", "024", "GE without GS", position, "GE"))
+                        interchange.problems.append(
+                            Problem("interchange", "024", "GE without GS", position, "GE")
+                        )
                     else:
                         yield "group", self._close_group(group, elements, position)
                         group = None
@@ -251,7 +287,13 @@ class Reader:
                     yield from self._close_interchange(interchange, group, None, position, elements)
                     interchange = group = None
                 else:
-                    problem = Problem("interchange", "024", f"segment {tag!r} outside a transaction set", position, tag)
+                    problem = Problem(
+                        "interchange",
+                        "024",
+                        f"segment {tag!r} outside a transaction set",
+                        position,
+                        tag,
+                    )
                     (group or interchange).problems.append(problem)
             if interchange is not None:
                 yield from self._close_interchange(interchange, group, current, position, None)
@@ -264,13 +306,27 @@ class Reader:
     def _close_set(self, current, se, position):
         if _int(se, 1) != current.count:
             current.problems.append(
-                Problem("transaction", "4", f"SE01 says {se[1] if len(se) > 1 else '?'} segments, "
-                        f"the set has {current.count}", position, "SE", 1)
+                Problem(
+                    "transaction",
+                    "4",
+                    f"SE01 says {se[1] if len(se) > 1 else '?'} segments, "
+                    f"the set has {current.count}",
+                    position,
+                    "SE",
+                    1,
+                )
             )
         if (se[2] if len(se) > 2 else "") != current.control:
             current.problems.append(
-                Problem("transaction", "3", f"SE02 {se[2] if len(se) > 2 else ''!r} does not match "
-                        f"ST02 {current.control!r}", position, "SE", 2)
+                Problem(
+                    "transaction",
+                    "3",
+                    f"SE02 {se[2] if len(se) > 2 else ''!r} does not match "
+                    f"ST02 {current.control!r}",
+                    position,
+                    "SE",
+                    2,
+                )
             )
         return current.finish()
 
@@ -278,30 +334,57 @@ class Reader:
         group.settle()
         if _int(ge, 1) != group.set_count:
             group.problems.append(
-                Problem("group", "5", f"GE01 says {ge[1] if len(ge) > 1 else '?'} transaction sets, "
-                        f"the group has {group.set_count}", position, "GE", 1)
+                Problem(
+                    "group",
+                    "5",
+                    f"GE01 says {ge[1] if len(ge) > 1 else '?'} transaction sets, "
+                    f"the group has {group.set_count}",
+                    position,
+                    "GE",
+                    1,
+                )
             )
         if (ge[2] if len(ge) > 2 else "") != group.control:
             group.problems.append(
-                Problem("group", "4", f"GE02 does not match GS06 {group.control!r}", position, "GE", 2)
+                Problem(
+                    "group", "4", f"GE02 does not match GS06 {group.control!r}", position, "GE", 2
+                )
             )
         return group
 
     def _close_interchange(self, interchange, group, current, position, iea):
         if current is not None:
-            current.problems.append(Problem("transaction", "2", "transaction set trailer SE missing", position))
+            current.problems.append(
+                Problem("transaction", "2", "transaction set trailer SE missing", position)
+            )
             yield "set", current.finish()
         if group is not None:
-            group.problems.append(Problem("group", "3", "functional group trailer GE missing", position))
+            group.problems.append(
+                Problem("group", "3", "functional group trailer GE missing", position)
+            )
             group.settle()
             yield "group", group
         if iea is None:
-            interchange.problems.append(Problem("interchange", "023", "interchange trailer IEA missing: data ended early", position))
+            interchange.problems.append(
+                Problem(
+                    "interchange",
+                    "023",
+                    "interchange trailer IEA missing: data ended early",
+                    position,
+                )
+            )
         else:
             if _int(iea, 1) != interchange.groups:
                 interchange.problems.append(
-                    Problem("interchange", "021", f"IEA01 says {iea[1] if len(iea) > 1 else '?'} groups, "
-                            f"the interchange has {interchange.groups}", position, "IEA", 1)
+                    Problem(
+                        "interchange",
+                        "021",
+                        f"IEA01 says {iea[1] if len(iea) > 1 else '?'} groups, "
+                        f"the interchange has {interchange.groups}",
+                        position,
+                        "IEA",
+                        1,
+                    )
                 )
             if (iea[2] if len(iea) > 2 else "") != interchange.control:
                 interchange.problems.append(
@@ -313,7 +396,16 @@ class Reader:
 class _OpenSet:
     """A transaction set being read."""
 
-    __slots__ = ("st", "position", "interchange", "group", "segments", "count", "problems", "control")
+    __slots__ = (
+        "control",
+        "count",
+        "group",
+        "interchange",
+        "position",
+        "problems",
+        "segments",
+        "st",
+    )
 
     def __init__(self, st, position, interchange, group, keep_segments):
         self.st, self.position, self.interchange, self.group = st, position, interchange, group
@@ -352,7 +444,7 @@ def _int(elements, index):
 class Writer:
     """Builds interchanges with the partner's separators and control numbers."""
 
-    def __init__(self, separators=Separators(), newline=False):
+    def __init__(self, separators=DEFAULT_SEPARATORS, newline=False):
         self.separators = separators
         self.terminator = separators.segment + ("\n" if newline else "")
 
@@ -363,30 +455,66 @@ class Writer:
             values.pop()
         return self.separators.element.join(values) + self.terminator
 
-    def interchange(self, groups, sender, receiver, control, usage="P", version="00401", when=None,
-                    sender_qualifier="ZZ", receiver_qualifier="ZZ", ack_requested="0", ta1=None):
+    def interchange(
+        self,
+        groups,
+        sender,
+        receiver,
+        control,
+        usage="P",
+        version="00401",
+        when=None,
+        sender_qualifier="ZZ",
+        receiver_qualifier="ZZ",
+        ack_requested="0",
+        ta1=None,
+    ):
         """``groups``: ``[(functional id, group control, app sender, app receiver,
         gs version, [(set id, set control, body segments as element lists), ...])]``;
         ``ta1``: the elements of a TA1 segment, for an interchange acknowledgment."""
         when = when or datetime.now(timezone.utc)
         sep = self.separators
         repetition = sep.repetition if version >= "00402" else "U"
-        isa = sep.element.join(
-            [
-                "ISA", "00", " " * 10, "00", " " * 10,
-                sender_qualifier.ljust(2), sender.ljust(15)[:15],
-                receiver_qualifier.ljust(2), receiver.ljust(15)[:15],
-                when.strftime("%y%m%d"), when.strftime("%H%M"),
-                repetition, version, str(control).zfill(9), ack_requested, usage, sep.component,
-            ]
-        ) + self.terminator
+        isa = (
+            sep.element.join(
+                [
+                    "ISA",
+                    "00",
+                    " " * 10,
+                    "00",
+                    " " * 10,
+                    sender_qualifier.ljust(2),
+                    sender.ljust(15)[:15],
+                    receiver_qualifier.ljust(2),
+                    receiver.ljust(15)[:15],
+                    when.strftime("%y%m%d"),
+                    when.strftime("%H%M"),
+                    repetition,
+                    version,
+                    str(control).zfill(9),
+                    ack_requested,
+                    usage,
+                    sep.component,
+                ]
+            )
+            + self.terminator
+        )
         parts = [isa]
         if ta1:
             parts.append(self.segment("TA1", *ta1))
         for functional_id, group_control, app_sender, app_receiver, gs_version, sets in groups:
             parts.append(
-                self.segment("GS", functional_id, app_sender, app_receiver, when.strftime("%Y%m%d"),
-                             when.strftime("%H%M"), group_control, "X", gs_version)
+                self.segment(
+                    "GS",
+                    functional_id,
+                    app_sender,
+                    app_receiver,
+                    when.strftime("%Y%m%d"),
+                    when.strftime("%H%M"),
+                    group_control,
+                    "X",
+                    gs_version,
+                )
             )
             for set_id, set_control, body in sets:
                 parts.append(self.segment("ST", set_id, set_control))

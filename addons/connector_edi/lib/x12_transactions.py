@@ -15,14 +15,33 @@ from .x12 import Problem
 # AT7-07 and G62 time codes -> UTC offset in hours. LT (local time) and a
 # missing code fall back to the partner's own offset.
 TIME_CODES = {
-    "UT": 0, "GM": 0, "Z": 0,
-    "ET": -5, "ES": -5, "ED": -4,
-    "CT": -6, "CS": -6, "CD": -5,
-    "MT": -7, "MS": -7, "MD": -6,
-    "PT": -8, "PS": -8, "PD": -7,
-    "AT": -9, "AD": -8, "HT": -10,
+    "UT": 0,
+    "GM": 0,
+    "Z": 0,
+    "ET": -5,
+    "ES": -5,
+    "ED": -4,
+    "CT": -6,
+    "CS": -6,
+    "CD": -5,
+    "MT": -7,
+    "MS": -7,
+    "MD": -6,
+    "PT": -8,
+    "PS": -8,
+    "PD": -7,
+    "AT": -9,
+    "AD": -8,
+    "HT": -10,
 }
-STOP_TYPES = {"LD": "pickup", "CL": "pickup", "PL": "pickup", "UL": "delivery", "CU": "delivery", "PU": "delivery"}
+STOP_TYPES = {
+    "LD": "pickup",
+    "CL": "pickup",
+    "PL": "pickup",
+    "UL": "delivery",
+    "CU": "delivery",
+    "PU": "delivery",
+}
 
 
 class Spec:
@@ -41,25 +60,108 @@ class Spec:
             if tag not in self.known:
                 code = "1" if not tag.isalnum() or len(tag) > 3 else "2"
                 problems.append(
-                    Problem("segment", code, f"segment {tag!r} is not expected in a {transaction.id}",
-                            base + index - 1, tag, set_position=index)
+                    Problem(
+                        "segment",
+                        code,
+                        f"segment {tag!r} is not expected in a {transaction.id}",
+                        base + index - 1,
+                        tag,
+                        set_position=index,
+                    )
                 )
         for tag in self.mandatory:
             if tag not in seen:
                 problems.append(
-                    Problem("segment", "3", f"mandatory segment {tag} missing", transaction.position, tag)
+                    Problem(
+                        "segment",
+                        "3",
+                        f"mandatory segment {tag} missing",
+                        transaction.position,
+                        tag,
+                    )
                 )
         return problems
 
 
 SPECS = {
-    "204": Spec(["B2", "S5"], ["B2A", "L11", "G62", "MS3", "AT5", "PLD", "NTE", "N1", "N2", "N3", "N4", "G61",
-                              "N7", "N9", "L3", "OID", "L5", "AT8", "LAD", "H3", "LH1"]),
+    "204": Spec(
+        ["B2", "S5"],
+        [
+            "B2A",
+            "L11",
+            "G62",
+            "MS3",
+            "AT5",
+            "PLD",
+            "NTE",
+            "N1",
+            "N2",
+            "N3",
+            "N4",
+            "G61",
+            "N7",
+            "N9",
+            "L3",
+            "OID",
+            "L5",
+            "AT8",
+            "LAD",
+            "H3",
+            "LH1",
+        ],
+    ),
     "990": Spec(["B1"], ["N9", "G62", "K1"]),
-    "214": Spec(["B10"], ["L11", "MAN", "K1", "N1", "N2", "N3", "N4", "G62", "MS3", "LX", "AT7", "MS1", "MS2",
-                          "Q7", "AT5", "AT8", "CD3", "NM1", "SPO"]),
-    "210": Spec(["B3", "L3"], ["C2", "C3", "ITD", "N9", "G62", "R3", "H3", "K1", "N1", "N2", "N3", "N4", "N7",
-                               "LX", "L0", "L1", "L4", "L5", "L7", "POD", "S5", "TDS"]),
+    "214": Spec(
+        ["B10"],
+        [
+            "L11",
+            "MAN",
+            "K1",
+            "N1",
+            "N2",
+            "N3",
+            "N4",
+            "G62",
+            "MS3",
+            "LX",
+            "AT7",
+            "MS1",
+            "MS2",
+            "Q7",
+            "AT5",
+            "AT8",
+            "CD3",
+            "NM1",
+            "SPO",
+        ],
+    ),
+    "210": Spec(
+        ["B3", "L3"],
+        [
+            "C2",
+            "C3",
+            "ITD",
+            "N9",
+            "G62",
+            "R3",
+            "H3",
+            "K1",
+            "N1",
+            "N2",
+            "N3",
+            "N4",
+            "N7",
+            "LX",
+            "L0",
+            "L1",
+            "L4",
+            "L5",
+            "L7",
+            "POD",
+            "S5",
+            "TDS",
+        ],
+    ),
     "997": Spec(["AK1", "AK9"], ["AK2", "AK3", "AK4", "AK5"]),
 }
 
@@ -68,8 +170,16 @@ def check(transaction):
     """Structural problems of a transaction set (unsupported id included)."""
     spec = SPECS.get(transaction.id)
     if spec is None:
-        return [Problem("transaction", "1", f"transaction set {transaction.id!r} is not supported",
-                        transaction.position, "ST", 1)]
+        return [
+            Problem(
+                "transaction",
+                "1",
+                f"transaction set {transaction.id!r} is not supported",
+                transaction.position,
+                "ST",
+                1,
+            )
+        ]
     return spec.check(transaction)
 
 
@@ -77,15 +187,28 @@ def _el(elements, index):
     return elements[index] if index < len(elements) else ""
 
 
-def event_time(date, time_, code, default_offset_minutes=0, position=0, segment="AT7", element=5, index=0):
+def event_time(
+    date, time_, code, default_offset_minutes=0, position=0, segment="AT7", element=5, index=0
+):
     """``(ISO 8601 with offset)`` from an X12 date (CCYYMMDD), time (HHMM[SS]) and time code."""
     try:
         moment = datetime.strptime(date + (time_ or "0000")[:4], "%Y%m%d%H%M")
     except ValueError as error:
-        raise ValueError(Problem("element", "8", f"invalid date/time {date!r} {time_!r}", position,
-                                 segment, element, index)) from error
+        raise ValueError(
+            Problem(
+                "element",
+                "8",
+                f"invalid date/time {date!r} {time_!r}",
+                position,
+                segment,
+                element,
+                index,
+            )
+        ) from error
     hours = TIME_CODES.get(code)
-    offset = timedelta(hours=hours) if hours is not None else timedelta(minutes=default_offset_minutes)
+    offset = (
+        timedelta(hours=hours) if hours is not None else timedelta(minutes=default_offset_minutes)
+    )
     return moment.replace(tzinfo=timezone(offset)).isoformat()
 
 
@@ -98,23 +221,53 @@ def read_214(transaction, default_offset_minutes=0):
         if tag == "B10":
             status.update(pro_number=_el(seg, 1), shipment_id=_el(seg, 2), scac=_el(seg, 3))
             if not (status["shipment_id"] or status["pro_number"]):
-                problems.append(Problem("element", "1", "B10 names no shipment (B1001 or B1002)", position, "B10", 2, index))
+                problems.append(
+                    Problem(
+                        "element",
+                        "1",
+                        "B10 names no shipment (B1001 or B1002)",
+                        position,
+                        "B10",
+                        2,
+                        index,
+                    )
+                )
         elif tag == "L11" and len(seg) > 2:
             status["references"][_el(seg, 2)] = _el(seg, 1)
         elif tag == "AT7":
             if not (_el(seg, 1) or _el(seg, 3)):
-                problems.append(Problem("element", "1", "AT7 has no status code (AT701 or AT703)", position, "AT7", 1, index))
+                problems.append(
+                    Problem(
+                        "element",
+                        "1",
+                        "AT7 has no status code (AT701 or AT703)",
+                        position,
+                        "AT7",
+                        1,
+                        index,
+                    )
+                )
                 continue
             try:
-                when = event_time(_el(seg, 5), _el(seg, 6), _el(seg, 7), default_offset_minutes, position,
-                                  index=index)
+                when = event_time(
+                    _el(seg, 5),
+                    _el(seg, 6),
+                    _el(seg, 7),
+                    default_offset_minutes,
+                    position,
+                    index=index,
+                )
             except ValueError as error:
                 problems.append(error.args[0])
                 continue
             event = {
-                "status_code": _el(seg, 1), "reason_code": _el(seg, 2),
-                "appointment_code": _el(seg, 3), "appointment_reason": _el(seg, 4),
-                "time": when, "time_code": _el(seg, 7), "position": position,
+                "status_code": _el(seg, 1),
+                "reason_code": _el(seg, 2),
+                "appointment_code": _el(seg, 3),
+                "appointment_reason": _el(seg, 4),
+                "time": when,
+                "time_code": _el(seg, 7),
+                "position": position,
             }
             status["events"].append(event)
         elif tag == "MS1" and event is not None:
@@ -122,23 +275,41 @@ def read_214(transaction, default_offset_minutes=0):
         elif tag == "MS2" and event is not None:
             event.update(equipment=_el(seg, 2))
     if not status["events"] and not problems:
-        problems.append(Problem("segment", "3", "no AT7 status in the 214", transaction.position, "AT7"))
+        problems.append(
+            Problem("segment", "3", "no AT7 status in the 214", transaction.position, "AT7")
+        )
     return status, problems
 
 
 def build_214(status, lines=None):
     """Body segments of a 214 from ``status`` (see :func:`read_214`)."""
-    body = [["B10", status.get("pro_number", ""), status.get("shipment_id", ""), status.get("scac", "")]]
-    body += [["L11", value, qualifier] for qualifier, value in sorted(status.get("references", {}).items())]
+    body = [
+        ["B10", status.get("pro_number", ""), status.get("shipment_id", ""), status.get("scac", "")]
+    ]
+    body += [
+        ["L11", value, qualifier]
+        for qualifier, value in sorted(status.get("references", {}).items())
+    ]
     for number, event in enumerate(status["events"], 1):
         moment = datetime.fromisoformat(event["time"])
         code = event.get("time_code") or _time_code(moment)
         body.append(["LX", str(number)])
-        body.append(["AT7", event.get("status_code", ""), event.get("reason_code", ""),
-                     event.get("appointment_code", ""), event.get("appointment_reason", ""),
-                     moment.strftime("%Y%m%d"), moment.strftime("%H%M"), code])
+        body.append(
+            [
+                "AT7",
+                event.get("status_code", ""),
+                event.get("reason_code", ""),
+                event.get("appointment_code", ""),
+                event.get("appointment_reason", ""),
+                moment.strftime("%Y%m%d"),
+                moment.strftime("%H%M"),
+                code,
+            ]
+        )
         if event.get("city") or event.get("country"):
-            body.append(["MS1", event.get("city", ""), event.get("state", ""), event.get("country", "")])
+            body.append(
+                ["MS1", event.get("city", ""), event.get("state", ""), event.get("country", "")]
+            )
         if event.get("equipment"):
             body.append(["MS2", status.get("scac", ""), event["equipment"]])
     return body
@@ -162,7 +333,11 @@ def read_204(transaction, default_offset_minutes=0):
         if tag == "B2":
             tender.update(scac=_el(seg, 2), shipment_id=_el(seg, 4), payment=_el(seg, 6))
             if not tender["shipment_id"]:
-                problems.append(Problem("element", "1", "B204 (shipment id) is mandatory", position, "B2", 4, index))
+                problems.append(
+                    Problem(
+                        "element", "1", "B204 (shipment id) is mandatory", position, "B2", 4, index
+                    )
+                )
         elif tag == "B2A":
             tender["purpose"] = _el(seg, 1) or "00"
         elif tag == "L11" and stop is None:
@@ -171,17 +346,42 @@ def read_204(transaction, default_offset_minutes=0):
             try:
                 sequence = int(_el(seg, 1))
             except ValueError:
-                problems.append(Problem("element", "6", "S501 (stop sequence) is not a number", position, "S5", 1, index))
+                problems.append(
+                    Problem(
+                        "element",
+                        "6",
+                        "S501 (stop sequence) is not a number",
+                        position,
+                        "S5",
+                        1,
+                        index,
+                    )
+                )
                 sequence = len(tender["stops"]) + 1
-            stop = {"sequence": sequence, "reason": _el(seg, 2),
-                    "type": STOP_TYPES.get(_el(seg, 2), "transit"), "windows": []}
+            stop = {
+                "sequence": sequence,
+                "reason": _el(seg, 2),
+                "type": STOP_TYPES.get(_el(seg, 2), "transit"),
+                "windows": [],
+            }
             tender["stops"].append(stop)
             party = stop
         elif tag == "G62" and stop is not None:
             try:
                 stop["windows"].append(
-                    (_el(seg, 1), event_time(_el(seg, 2), _el(seg, 4), _el(seg, 5), default_offset_minutes,
-                                             position, "G62", 2, index))
+                    (
+                        _el(seg, 1),
+                        event_time(
+                            _el(seg, 2),
+                            _el(seg, 4),
+                            _el(seg, 5),
+                            default_offset_minutes,
+                            position,
+                            "G62",
+                            2,
+                            index,
+                        ),
+                    )
                 )
             except ValueError as error:
                 problems.append(error.args[0])
@@ -195,37 +395,91 @@ def read_204(transaction, default_offset_minutes=0):
         elif tag == "N3" and party is not None:
             party["street"] = _el(seg, 1)
         elif tag == "N4" and party is not None:
-            party.update(city=_el(seg, 1), state=_el(seg, 2), postal=_el(seg, 3), country=_el(seg, 4))
+            party.update(
+                city=_el(seg, 1), state=_el(seg, 2), postal=_el(seg, 3), country=_el(seg, 4)
+            )
         elif tag == "L3":
             tender.update(weight=_el(seg, 1), charge=_el(seg, 5))
     return tender, problems
 
 
 def build_204(tender):
-    body = [["B2", "", tender.get("scac", ""), "", tender["shipment_id"], "", tender.get("payment", "PP")],
-            ["B2A", tender.get("purpose", "00")]]
-    body += [["L11", value, qualifier] for qualifier, value in sorted(tender.get("references", {}).items())]
+    body = [
+        [
+            "B2",
+            "",
+            tender.get("scac", ""),
+            "",
+            tender["shipment_id"],
+            "",
+            tender.get("payment", "PP"),
+        ],
+        ["B2A", tender.get("purpose", "00")],
+    ]
+    body += [
+        ["L11", value, qualifier]
+        for qualifier, value in sorted(tender.get("references", {}).items())
+    ]
     for role, party in sorted(tender.get("parties", {}).items()):
         body += _party(role, party)
     for stop in tender["stops"]:
-        body.append(["S5", str(stop["sequence"]), stop.get("reason") or ("LD" if stop["type"] == "pickup" else "UL")])
+        body.append(
+            [
+                "S5",
+                str(stop["sequence"]),
+                stop.get("reason") or ("LD" if stop["type"] == "pickup" else "UL"),
+            ]
+        )
         for qualifier, when in stop.get("windows", []):
             moment = datetime.fromisoformat(when)
-            body.append(["G62", qualifier, moment.strftime("%Y%m%d"), "", moment.strftime("%H%M"), _time_code(moment)])
+            body.append(
+                [
+                    "G62",
+                    qualifier,
+                    moment.strftime("%Y%m%d"),
+                    "",
+                    moment.strftime("%H%M"),
+                    _time_code(moment),
+                ]
+            )
         if stop.get("name"):
             body += _party("SF" if stop["type"] == "pickup" else "ST", stop)
     if tender.get("weight") or tender.get("charge"):
-        body.append(["L3", tender.get("weight", ""), "G" if tender.get("weight") else "", "", "", tender.get("charge", "")])
+        body.append(
+            [
+                "L3",
+                tender.get("weight", ""),
+                "G" if tender.get("weight") else "",
+                "",
+                "",
+                tender.get("charge", ""),
+            ]
+        )
     return body
 
 
 def _party(role, party):
-    segs = [["N1", role, party.get("name", ""), "93" if party.get("location_id") or party.get("id") else "",
-             party.get("location_id") or party.get("id", "")]]
+    segs = [
+        [
+            "N1",
+            role,
+            party.get("name", ""),
+            "93" if party.get("location_id") or party.get("id") else "",
+            party.get("location_id") or party.get("id", ""),
+        ]
+    ]
     if party.get("street"):
         segs.append(["N3", party["street"]])
     if party.get("city"):
-        segs.append(["N4", party["city"], party.get("state", ""), party.get("postal", ""), party.get("country", "")])
+        segs.append(
+            [
+                "N4",
+                party["city"],
+                party.get("state", ""),
+                party.get("postal", ""),
+                party.get("country", ""),
+            ]
+        )
     return segs
 
 
@@ -237,17 +491,34 @@ def read_990(transaction):
         if seg[0] == "B1":
             action = _el(seg, 4)
             if action not in ("A", "D"):
-                problems.append(Problem("element", "7", f"B104 {action!r} is not A (accept) or D (decline)",
-                                        position, "B1", 4))
-            response.update(scac=_el(seg, 1), shipment_id=_el(seg, 2), date=_el(seg, 3), accepted=action == "A")
+                problems.append(
+                    Problem(
+                        "element",
+                        "7",
+                        f"B104 {action!r} is not A (accept) or D (decline)",
+                        position,
+                        "B1",
+                        4,
+                    )
+                )
+            response.update(
+                scac=_el(seg, 1), shipment_id=_el(seg, 2), date=_el(seg, 3), accepted=action == "A"
+            )
         elif seg[0] == "K1":
             response["reason"] = _el(seg, 1)
     return response, problems
 
 
 def build_990(response):
-    body = [["B1", response.get("scac", ""), response["shipment_id"], response.get("date", ""),
-             "A" if response["accepted"] else "D"]]
+    body = [
+        [
+            "B1",
+            response.get("scac", ""),
+            response["shipment_id"],
+            response.get("date", ""),
+            "A" if response["accepted"] else "D",
+        ]
+    ]
     if response.get("reason"):
         body.append(["K1", response["reason"][:30]])
     return body
@@ -267,20 +538,47 @@ def read_210(transaction, default_offset_minutes=0):
     for index, seg in enumerate(transaction.segments, 1):
         tag, position = seg[0], transaction.position + index - 1
         if tag == "B3":
-            invoice.update(invoice_number=_el(seg, 2), shipment_id=_el(seg, 3), payment=_el(seg, 4),
-                           date=_el(seg, 6), total=_amount(_el(seg, 7)), scac=_el(seg, 11))
+            invoice.update(
+                invoice_number=_el(seg, 2),
+                shipment_id=_el(seg, 3),
+                payment=_el(seg, 4),
+                date=_el(seg, 6),
+                total=_amount(_el(seg, 7)),
+                scac=_el(seg, 11),
+            )
             if not invoice["invoice_number"]:
-                problems.append(Problem("element", "1", "B302 (invoice number) is mandatory", position, "B3", 2, index))
+                problems.append(
+                    Problem(
+                        "element",
+                        "1",
+                        "B302 (invoice number) is mandatory",
+                        position,
+                        "B3",
+                        2,
+                        index,
+                    )
+                )
             if invoice["total"] is None:
-                problems.append(Problem("element", "6", "B307 is not a number", position, "B3", 7, index))
+                problems.append(
+                    Problem("element", "6", "B307 is not a number", position, "B3", 7, index)
+                )
         elif tag == "C3":
             invoice["currency"] = _el(seg, 1) or "USD"
         elif tag == "L1":
             amount = _amount(_el(seg, 4))
             if amount is None:
-                problems.append(Problem("element", "6", "L104 (charge) is not a number", position, "L1", 4, index))
+                problems.append(
+                    Problem(
+                        "element", "6", "L104 (charge) is not a number", position, "L1", 4, index
+                    )
+                )
                 continue
-            line = {"line": _el(seg, 1), "code": _el(seg, 8) or "400", "description": _el(seg, 12), "amount": amount}
+            line = {
+                "line": _el(seg, 1),
+                "code": _el(seg, 8) or "400",
+                "description": _el(seg, 12),
+                "amount": amount,
+            }
             invoice["charges"].append(line)
         elif tag == "L3":
             invoice["total_l3"] = _amount(_el(seg, 5))
@@ -289,13 +587,42 @@ def read_210(transaction, default_offset_minutes=0):
 
 def build_210(invoice):
     cents = lambda amount: str(int((Decimal(amount) * 100).to_integral_value()))  # noqa: E731
-    body = [["B3", "", invoice["invoice_number"], invoice.get("shipment_id", ""), invoice.get("payment", "PP"),
-             "", invoice["date"], cents(invoice["total"]), "", "", "", invoice.get("scac", "")],
-            ["C3", invoice.get("currency", "USD")]]
+    body = [
+        [
+            "B3",
+            "",
+            invoice["invoice_number"],
+            invoice.get("shipment_id", ""),
+            invoice.get("payment", "PP"),
+            "",
+            invoice["date"],
+            cents(invoice["total"]),
+            "",
+            "",
+            "",
+            invoice.get("scac", ""),
+        ],
+        ["C3", invoice.get("currency", "USD")],
+    ]
     for number, charge in enumerate(invoice["charges"], 1):
         body.append(["LX", str(number)])
-        body.append(["L1", str(number), "", "", cents(charge["amount"]), "", "", "", charge.get("code", "400"),
-                     "", "", "", charge.get("description", "")])
+        body.append(
+            [
+                "L1",
+                str(number),
+                "",
+                "",
+                cents(charge["amount"]),
+                "",
+                "",
+                "",
+                charge.get("code", "400"),
+                "",
+                "",
+                "",
+                charge.get("description", ""),
+            ]
+        )
     body.append(["L3", "", "", "", "", cents(invoice["total"])])
     return body
 
@@ -315,10 +642,20 @@ def read_997(transaction):
         elif tag == "AK5" and current is not None:
             current["status"] = _el(seg, 1)
         elif tag == "AK9":
-            ack.update(status=_el(seg, 1), included=_el(seg, 2), received=_el(seg, 3), accepted=_el(seg, 4))
+            ack.update(
+                status=_el(seg, 1), included=_el(seg, 2), received=_el(seg, 3), accepted=_el(seg, 4)
+            )
             if ack["status"] not in ("A", "E", "P", "R", "M", "W", "X"):
-                problems.append(Problem("element", "7", f"AK901 {ack['status']!r} is no acknowledgment code",
-                                        position, "AK9", 1))
+                problems.append(
+                    Problem(
+                        "element",
+                        "7",
+                        f"AK901 {ack['status']!r} is no acknowledgment code",
+                        position,
+                        "AK9",
+                        1,
+                    )
+                )
     return ack, problems
 
 
@@ -330,8 +667,15 @@ def build_997(group):
         body.append(["AK2", transaction.id, transaction.control])
         for problem in transaction.problems:
             if problem.level in ("segment", "element"):
-                body.append(["AK3", problem.segment_id, str(problem.set_position or problem.position), "",
-                             problem.code if problem.level == "segment" else "8"])
+                body.append(
+                    [
+                        "AK3",
+                        problem.segment_id,
+                        str(problem.set_position or problem.position),
+                        "",
+                        problem.code if problem.level == "segment" else "8",
+                    ]
+                )
                 if problem.level == "element":
                     body.append(["AK4", str(problem.element), "", problem.code])
         set_codes = [p.code for p in transaction.problems if p.level == "transaction"]
@@ -341,7 +685,16 @@ def build_997(group):
         status = "A"
     else:
         status = "P" if group.accepted else "R"
-    body.append(["AK9", status, str(group.set_count), str(group.set_count), str(group.accepted), *group_codes])
+    body.append(
+        [
+            "AK9",
+            status,
+            str(group.set_count),
+            str(group.set_count),
+            str(group.accepted),
+            *group_codes,
+        ]
+    )
     return body
 
 
@@ -350,4 +703,10 @@ def build_ta1(interchange):
     accepted, accepted with errors, or rejected with the first problem's code."""
     problems = interchange.problems
     status = "R" if any(p.code in ("024", "023") for p in problems) else ("E" if problems else "A")
-    return [interchange.control, interchange[9], interchange[10], status, problems[0].code if problems else "000"]
+    return [
+        interchange.control,
+        interchange[9],
+        interchange[10],
+        status,
+        problems[0].code if problems else "000",
+    ]

@@ -6,8 +6,8 @@ from datetime import timedelta
 import paramiko
 
 from odoo import api, fields, models, tools
-from odoo.tools import SQL
 from odoo.exceptions import ValidationError
+from odoo.tools import SQL
 
 from ..lib import edifact, headers, x12
 from ..lib import edifact_messages as em
@@ -22,29 +22,47 @@ class LogisticsEdiPartner(models.Model):
     exchange and acknowledge, and where files come and go."""
 
     _name = "logistics.edi.partner"
+    _inherit = ["logistics.cached.config"]
     _description = "EDI Trading Partner"
     _order = "name"
 
     # How each outbound message type is rendered: (X12 set, EDIFACT message, builder).
-    _RENDERERS = {"milestone": ("214", "IFTSTA"), "tender_response": ("990", None),
-                  "freight_invoice": ("210", None), "ack": ("997", None), "tender": ("204", "IFTMIN"),
-                  "ta1": ("TA1", None)}
+    _RENDERERS = {
+        "milestone": ("214", "IFTSTA"),
+        "tender_response": ("990", None),
+        "freight_invoice": ("210", None),
+        "ack": ("997", None),
+        "tender": ("204", "IFTMIN"),
+        "ta1": ("TA1", None),
+    }
 
     name = fields.Char(required=True)
     backend_id = fields.Many2one(
-        "logistics.backend", required=True, ondelete="cascade", domain=[("kind", "=", "edi")], index=True
+        "logistics.backend",
+        required=True,
+        ondelete="cascade",
+        domain=[("kind", "=", "edi")],
+        index=True,
     )
     company_id = fields.Many2one(related="backend_id.company_id", store=True)
     active = fields.Boolean(related="backend_id.active")
     customer_id = fields.Many2one(
-        "res.partner", string="Partner Company", help="The company this partner is (customer, shipper or carrier)."
+        "res.partner",
+        string="Partner Company",
+        help="The company this partner is (customer, shipper or carrier).",
     )
-    standard = fields.Selection([("x12", "ANSI X12"), ("edifact", "UN/EDIFACT")], required=True, default="x12")
+    standard = fields.Selection(
+        [("x12", "ANSI X12"), ("edifact", "UN/EDIFACT")], required=True, default="x12"
+    )
     our_role = fields.Selection(
-        [("carrier", "We are the carrier"), ("shipper", "We are the shipper")], required=True, default="carrier"
+        [("carrier", "We are the carrier"), ("shipper", "We are the shipper")],
+        required=True,
+        default="carrier",
     )
     version = fields.Selection(
-        [("004010", "X12 4010"), ("005010", "X12 5010"), ("D01B", "EDIFACT D.01B")], required=True, default="004010"
+        [("004010", "X12 4010"), ("005010", "X12 5010"), ("D01B", "EDIFACT D.01B")],
+        required=True,
+        default="004010",
     )
     our_qualifier = fields.Char(string="Our ID Qualifier", default="ZZ", size=4)
     our_id = fields.Char(string="Our Interchange ID", required=True)
@@ -65,23 +83,29 @@ class LogisticsEdiPartner(models.Model):
     )
     # what is exchanged
     receive_tenders = fields.Boolean(string="Receive tenders (204 / IFTMIN)", default=True)
-    auto_accept_tenders = fields.Boolean(help="Answer every valid tender with an accepting 990 at once.")
+    auto_accept_tenders = fields.Boolean(
+        help="Answer every valid tender with an accepting 990 at once."
+    )
     receive_status = fields.Boolean(string="Receive status (214 / IFTSTA)", default=True)
     send_status = fields.Boolean(
-        string="Send status (214 / IFTSTA)", help="Milestones of the partner company's shipments are sent to it."
+        string="Send status (214 / IFTSTA)",
+        help="Milestones of the partner company's shipments are sent to it.",
     )
     receive_invoices = fields.Boolean(string="Receive freight invoices (210)", default=True)
     send_invoices = fields.Boolean(string="Send freight invoices (210)")
     # acknowledgments
     send_997 = fields.Boolean(string="Acknowledge with 997", default=True)
     send_ta1 = fields.Boolean(
-        string="Send TA1", help="Interchange acknowledgment, also sent when the partner asks for it (ISA14 = 1)."
+        string="Send TA1",
+        help="Interchange acknowledgment, also sent when the partner asks for it (ISA14 = 1).",
     )
     expect_997 = fields.Boolean(string="Expect 997 for what we send", default=True)
     ack_timeout_hours = fields.Float(string="Acknowledgment due within (h)", default=24)
     # channel
     channel = fields.Selection(
-        [("http", "HTTP"), ("sftp", "SFTP"), ("folder", "Local folder")], required=True, default="http",
+        [("http", "HTTP"), ("sftp", "SFTP"), ("folder", "Local folder")],
+        required=True,
+        default="http",
         help="How interchanges reach the partner. Inbound comes by the HTTP API, or is picked up "
         "from the SFTP server or folder on a schedule.",
     )
@@ -90,13 +114,18 @@ class LogisticsEdiPartner(models.Model):
     sftp_user = fields.Char(string="SFTP User", groups=ADMIN_GROUP)
     sftp_password = fields.Char(string="SFTP Password", groups=ADMIN_GROUP)
     sftp_host_key = fields.Char(
-        string="SFTP Host Key", groups=ADMIN_GROUP,
+        string="SFTP Host Key",
+        groups=ADMIN_GROUP,
         help="The server's public key ('ssh-ed25519 AAAA...'); connections to another key are refused.",
     )
-    folder_root = fields.Char(groups=ADMIN_GROUP, help="Folder channel: the directory holding the folders below.")
+    folder_root = fields.Char(
+        groups=ADMIN_GROUP, help="Folder channel: the directory holding the folders below."
+    )
     inbound_path = fields.Char(default="inbound", help="Where the partner's files are picked up.")
     outbound_path = fields.Char(default="outbound", help="Where our files are dropped.")
-    archive_path = fields.Char(default="archive", help="Where picked-up files are moved; empty: deleted.")
+    archive_path = fields.Char(
+        default="archive", help="Where picked-up files are moved; empty: deleted."
+    )
     last_poll = fields.Datetime(readonly=True)
     last_poll_error = fields.Text(readonly=True)
     # control numbers, increased atomically (see _next_control)
@@ -108,21 +137,20 @@ class LogisticsEdiPartner(models.Model):
         ("backend_unique", "UNIQUE (backend_id)", "A backend has one EDI profile."),
     ]
 
-    @api.constrains("element_separator", "component_separator", "repetition_separator", "segment_terminator")
+    @api.constrains(
+        "element_separator", "component_separator", "repetition_separator", "segment_terminator"
+    )
     def _check_separators(self):
         for profile in self:
-            chosen = [profile.element_separator, profile.component_separator, profile.segment_terminator]
+            chosen = [
+                profile.element_separator,
+                profile.component_separator,
+                profile.segment_terminator,
+            ]
             if len(set(chosen)) < 3 or any(c and c.isalnum() for c in chosen):
-                raise ValidationError(self.env._("Separators and terminator must be distinct punctuation."))
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        self.env.registry.clear_cache()
-        return super().create(vals_list)
-
-    def write(self, vals):
-        self.env.registry.clear_cache()
-        return super().write(vals)
+                raise ValidationError(
+                    self.env._("Separators and terminator must be distinct punctuation.")
+                )
 
     @api.model
     @tools.ormcache()
@@ -135,16 +163,26 @@ class LogisticsEdiPartner(models.Model):
         self.ensure_one()
         column = SQL.identifier(field_name)
         self.env.cr.execute(
-            SQL("UPDATE logistics_edi_partner SET %s = mod(COALESCE(%s, 0), 999999999) + 1 WHERE id = %s "
-                "RETURNING %s", column, column, self.id, column)
+            SQL(
+                "UPDATE logistics_edi_partner SET %s = mod(COALESCE(%s, 0), 999999999) + 1 WHERE id = %s "
+                "RETURNING %s",
+                column,
+                column,
+                self.id,
+                column,
+            )
         )
         number = self.env.cr.fetchone()[0]
         self.invalidate_recordset([field_name], flush=False)
         return number
 
     def _separators(self):
-        return x12.Separators(self.element_separator, self.component_separator, self.repetition_separator,
-                              self.segment_terminator)
+        return x12.Separators(
+            self.element_separator,
+            self.component_separator,
+            self.repetition_separator,
+            self.segment_terminator,
+        )
 
     def _usage(self):
         return "P" if self.backend_id.environment == "production" else "T"
@@ -158,11 +196,23 @@ class LogisticsEdiPartner(models.Model):
         group = self._next_control("group_control")
         st_control = f"{self._next_control('set_control'):04d}"
         text = x12.Writer(self._separators(), self.newline_after_segment).interchange(
-            [(self._functional_id(set_id), str(group), self.our_application_id or self.our_id,
-              self.partner_application_id or self.partner_interchange_id, self.version, [(set_id, st_control, body)])],
-            self.our_id, self.partner_interchange_id, control, usage=self._usage(),
+            [
+                (
+                    self._functional_id(set_id),
+                    str(group),
+                    self.our_application_id or self.our_id,
+                    self.partner_application_id or self.partner_interchange_id,
+                    self.version,
+                    [(set_id, st_control, body)],
+                )
+            ],
+            self.our_id,
+            self.partner_interchange_id,
+            control,
+            usage=self._usage(),
             version="00501" if self.version == "005010" else "00401",
-            sender_qualifier=self.our_qualifier, receiver_qualifier=self.partner_qualifier,
+            sender_qualifier=self.our_qualifier,
+            receiver_qualifier=self.partner_qualifier,
         )
         return text, str(group)
 
@@ -170,7 +220,10 @@ class LogisticsEdiPartner(models.Model):
         control = self._next_control("interchange_control")
         reference = str(self._next_control("set_control"))
         text = edifact.Writer(newline=self.newline_after_segment).interchange(
-            [(message_type, reference, body)], self.our_id, self.partner_interchange_id, str(control),
+            [(message_type, reference, body)],
+            self.our_id,
+            self.partner_interchange_id,
+            str(control),
             test=self._usage() == "T",
         )
         return text, str(control)
@@ -187,9 +240,15 @@ class LogisticsEdiPartner(models.Model):
         if x12_set == "TA1":  # an interchange acknowledgment carries no group
             control = self._next_control("interchange_control")
             return x12.Writer(self._separators(), self.newline_after_segment).interchange(
-                [], self.our_id, self.partner_interchange_id, control, usage=self._usage(),
-                version="00501" if self.version == "005010" else "00401", ta1=payload["ta1"],
-                sender_qualifier=self.our_qualifier, receiver_qualifier=self.partner_qualifier,
+                [],
+                self.our_id,
+                self.partner_interchange_id,
+                control,
+                usage=self._usage(),
+                version="00501" if self.version == "005010" else "00401",
+                ta1=payload["ta1"],
+                sender_qualifier=self.our_qualifier,
+                receiver_qualifier=self.partner_qualifier,
             ), "x12"
         body = self._x12_body(x12_set, message_type, payload)
         text, _control = self._x12_interchange(x12_set, body)
@@ -213,42 +272,82 @@ class LogisticsEdiPartner(models.Model):
 
     def _status_from_milestone(self, payload):
         """A canonical milestone (webhook shape) as 214 status data."""
-        mapping = self.env["logistics.code.mapping"].sudo().search(
-            [("scheme_id.code", "=", "x12_214_at7_status"), ("milestone_code_id.code", "=", payload["code"]),
-             ("backend_id", "in", [self.backend_id.id, False])],
-            order="backend_id, id",
+        mapping = (
+            self.env["logistics.code.mapping"]
+            .sudo()
+            .search(
+                [
+                    ("scheme_id.code", "=", "x12_214_at7_status"),
+                    ("milestone_code_id.code", "=", payload["code"]),
+                    ("backend_id", "in", [self.backend_id.id, False]),
+                ],
+                order="backend_id, id",
+            )
         )
         location = payload.get("location") or {}
         return {
             "shipment_id": payload["shipment_ref"],
             "scac": self.scac or "",
-            "references": {"PO": payload["shipment"]["customer_ref"]} if payload["shipment"].get("customer_ref") else {},
-            "events": [{
-                "status_code": mapping[:1].code or "X6",
-                "reason_code": (payload.get("reason") or {}).get("code") or "NS",
-                "time": payload["event_time"],
-                "city": location.get("name", "")[:30],
-            }],
+            "references": {"PO": payload["shipment"]["customer_ref"]}
+            if payload["shipment"].get("customer_ref")
+            else {},
+            "events": [
+                {
+                    "status_code": mapping[:1].code or "X6",
+                    "reason_code": (payload.get("reason") or {}).get("code") or "NS",
+                    "time": payload["event_time"],
+                    "city": location.get("name", "")[:30],
+                }
+            ],
         }
 
     def _report_from_milestone(self, payload):
-        mapping = self.env["logistics.code.mapping"].sudo().search(
-            [("scheme_id.code", "=", "unece_rec24"), ("milestone_code_id.code", "=", payload["code"])], limit=1
+        mapping = (
+            self.env["logistics.code.mapping"]
+            .sudo()
+            .search(
+                [
+                    ("scheme_id.code", "=", "unece_rec24"),
+                    ("milestone_code_id.code", "=", payload["code"]),
+                ],
+                limit=1,
+            )
         )
         location = payload.get("location") or {}
-        return {"document": payload["event_id"], "consignments": [{
-            "reference": payload["shipment_ref"], "references": {},
-            "events": [{"status_code": mapping.code or "24", "agency": "6", "time": payload["event_time"],
-                        "location_code": location.get("code", ""), "location_name": location.get("name", "")}],
-        }]}
+        return {
+            "document": payload["event_id"],
+            "consignments": [
+                {
+                    "reference": payload["shipment_ref"],
+                    "references": {},
+                    "events": [
+                        {
+                            "status_code": mapping.code or "24",
+                            "agency": "6",
+                            "time": payload["event_time"],
+                            "location_code": location.get("code", ""),
+                            "location_name": location.get("name", ""),
+                        }
+                    ],
+                }
+            ],
+        }
 
     def _accepts(self, set_id):
         """Does this partner send us that transaction set?"""
-        flags = {"204": self.receive_tenders, "214": self.receive_status, "210": self.receive_invoices}
+        flags = {
+            "204": self.receive_tenders,
+            "214": self.receive_status,
+            "210": self.receive_invoices,
+        }
         return flags.get(set_id, True)
 
     def _ack_due(self):
-        return fields.Datetime.now() + timedelta(hours=self.ack_timeout_hours) if self.expect_997 else False
+        return (
+            fields.Datetime.now() + timedelta(hours=self.ack_timeout_hours)
+            if self.expect_997
+            else False
+        )
 
     # --- pickup from SFTP or folder ---------------------------------------------
 
@@ -270,7 +369,7 @@ class LogisticsEdiPartner(models.Model):
                     for name in channel.list(profile.inbound_path):
                         if name.startswith("."):
                             continue  # a file still being written
-                        data = channel.read(profile.inbound_path, name)
+                        data = channel.read_file(profile.inbound_path, name)
                         profile._accept_interchange(data.decode("utf-8", errors="replace"), name)
                         _commit(self.env)
                         channel.archive(profile.inbound_path, name, profile.archive_path)
@@ -291,19 +390,41 @@ class LogisticsEdiPartner(models.Model):
         try:
             standard, sender, control = headers.identify(text)
         except (ValueError, x12.X12Error, edifact.EdifactError) as error:
-            [result] = inbox._accept(target, [{
-                "payload": text.replace("\x00", "\ufffd"),
-                "idempotency_key": f"rejected:{origin}:{uuid.uuid4().hex[:8]}",
-                "state": "rejected", "error_code": "edi_unreadable", "error_message": str(error),
-                "message_type": "edi", "payload_format": "text",
-            }], "batch", correlation_id)
-            inbox._raise_exception(self.env["logistics.integration.message"].browse(result[0]),
-                                   "invalid_message", f"{origin}: {error}")
+            [result] = inbox._accept(
+                target,
+                [
+                    {
+                        "payload": text.replace("\x00", "\ufffd"),
+                        "idempotency_key": f"rejected:{origin}:{uuid.uuid4().hex[:8]}",
+                        "state": "rejected",
+                        "error_code": "edi_unreadable",
+                        "error_message": str(error),
+                        "message_type": "edi",
+                        "payload_format": "text",
+                    }
+                ],
+                "batch",
+                correlation_id,
+            )
+            inbox._raise_exception(
+                self.env["logistics.integration.message"].browse(result[0]),
+                "invalid_message",
+                f"{origin}: {error}",
+            )
             return result
-        [result] = inbox._accept(target, [{
-            "payload": text, "idempotency_key": f"{standard}:{sender}:{control}",
-            "message_type": standard, "payload_format": standard,
-        }], "batch", correlation_id)
+        [result] = inbox._accept(
+            target,
+            [
+                {
+                    "payload": text,
+                    "idempotency_key": f"{standard}:{sender}:{control}",
+                    "message_type": standard,
+                    "payload_format": standard,
+                }
+            ],
+            "batch",
+            correlation_id,
+        )
         message = self.env["logistics.integration.message"].browse(result[0])
         if not result[2]:
             message.write({"edi_sender": sender, "edi_control": control})

@@ -1,12 +1,9 @@
-import requests
-
 from odoo import models
 
+from odoo.addons.logistics_canonical.lib import http_delivery
 from odoo.addons.logistics_canonical.lib.errors import PermanentError, TransientError
 
 from ..lib.channels import FolderChannel, SftpChannel
-
-RETRYABLE_STATUS = {408, 409, 425, 429, 500, 502, 503, 504}
 
 
 class LogisticsOutboundAdapterEdi(models.AbstractModel):
@@ -21,15 +18,19 @@ class LogisticsOutboundAdapterEdi(models.AbstractModel):
     def _send(self, backend, message):
         profile = backend._edi_partner().sudo()
         if not profile:
-            raise PermanentError(f"backend {backend.code} has no EDI profile", code="no_edi_profile")
+            raise PermanentError(
+                f"backend {backend.code} has no EDI profile", code="no_edi_profile"
+            )
         if profile.channel == "http":
             return self._post(backend, message)
         name = f"{message.message_type}-{message.edi_control or message.id}-{message.id}.edi"
         try:
             with profile._open_channel() as channel:
-                channel.write(profile.outbound_path, name, message.payload.encode())
+                channel.write_file(profile.outbound_path, name, message.payload.encode())
         except OSError as error:
-            raise TransientError(f"{profile.channel} drop failed: {error}", code="channel_down") from error
+            raise TransientError(
+                f"{profile.channel} drop failed: {error}", code="channel_down"
+            ) from error
         return 0
 
     def _post(self, backend, message):
@@ -39,16 +40,7 @@ class LogisticsOutboundAdapterEdi(models.AbstractModel):
         }
         if backend.sudo().api_token:
             headers["Authorization"] = f"Bearer {backend.sudo().api_token}"
-        try:
-            response = requests.post(backend.sudo().base_url, data=message.payload.encode(), headers=headers,
-                                     timeout=(5, 30))
-        except requests.RequestException as error:
-            raise TransientError(f"{type(error).__name__}: {error}", code="unreachable") from error
-        if response.status_code in RETRYABLE_STATUS:
-            raise TransientError(f"HTTP {response.status_code}", code=f"http_{response.status_code}")
-        if response.status_code >= 400:
-            raise PermanentError(f"HTTP {response.status_code}: {response.text[:500]}", code=f"http_{response.status_code}")
-        return response.status_code
+        return http_delivery.post(backend.sudo().base_url, message.payload.encode(), headers)
 
 
 class LogisticsEdiPartnerChannel(models.Model):
@@ -58,6 +50,11 @@ class LogisticsEdiPartnerChannel(models.Model):
         """The partner's SFTP server or local folder, as a context manager."""
         self.ensure_one()
         if self.channel == "sftp":
-            return SftpChannel(self.sftp_host, self.sftp_port or 22, self.sftp_user, self.sftp_password,
-                               self.sftp_host_key)
+            return SftpChannel(
+                self.sftp_host,
+                self.sftp_port or 22,
+                self.sftp_user,
+                self.sftp_password,
+                self.sftp_host_key,
+            )
         return FolderChannel(self.folder_root)

@@ -16,7 +16,9 @@ class LogisticsOutbox(models.AbstractModel):
 
     @api.model
     def _enqueue(self, backend, message_type, payload, idempotency_key, shipment=None, parent=None):
-        message = super()._enqueue(backend, message_type, payload, idempotency_key, shipment=shipment, parent=parent)
+        message = super()._enqueue(
+            backend, message_type, payload, idempotency_key, shipment=shipment, parent=parent
+        )
         profile = backend._edi_partner() if message else False
         if profile and message.payload_format in ("x12", "edifact"):
             vals = {"edi_control": _group_control(message.payload)}
@@ -28,13 +30,19 @@ class LogisticsOutbox(models.AbstractModel):
     @api.model
     def _check_overdue_acks(self):
         """Cron: a 997 that did not come in time is an exception for the integration team."""
-        overdue = self.env["logistics.integration.message"].sudo().search(
-            [("edi_ack_state", "=", "expected"), ("edi_ack_due", "<", fields.Datetime.now())]
+        overdue = (
+            self.env["logistics.integration.message"]
+            .sudo()
+            .search(
+                [("edi_ack_state", "=", "expected"), ("edi_ack_due", "<", fields.Datetime.now())]
+            )
         )
         for message in overdue:
             message.edi_ack_state = "overdue"
             self.env["logistics.inbox"]._raise_exception(
-                message, "ack_overdue", f"no 997 from {message.backend_id.name} for group {message.edi_control}"
+                message,
+                "ack_overdue",
+                f"no 997 from {message.backend_id.name} for group {message.edi_control}",
             )
 
 
@@ -45,7 +53,7 @@ def _group_control(payload):
             if elements[0] == "GS":
                 return elements[6] if len(elements) > 6 else ""
         return ""
-    from ..lib import edifact  # noqa: PLC0415
+    from ..lib import edifact
 
     for _delimiters, elements in edifact.segments(payload):
         if elements[0] == "UNB":

@@ -31,13 +31,17 @@ class LogisticsProcessorEdi(models.AbstractModel):
     def _decode(self, message):
         profile = message.backend_id._edi_partner()
         if not profile:
-            raise PermanentError(f"backend {message.backend_id.code} has no EDI profile", code="no_edi_profile")
+            raise PermanentError(
+                f"backend {message.backend_id.code} has no EDI profile", code="no_edi_profile"
+            )
         try:
             if message.message_type == "x12":
                 return self._decode_x12(message, profile)
             return self._decode_edifact(message, profile)
         except (x12.X12Error, edifact.EdifactError) as error:
-            raise PermanentError(f"unreadable interchange: {error}", code="edi_unreadable") from error
+            raise PermanentError(
+                f"unreadable interchange: {error}", code="edi_unreadable"
+            ) from error
 
     def _decode_x12(self, message, profile):
         documents = []
@@ -45,13 +49,22 @@ class LogisticsProcessorEdi(models.AbstractModel):
             if kind == "set":
                 documents += self._x12_set_documents(message, profile, item)
             elif kind == "group" and item[1] != "FA" and profile.send_997:
-                documents.append({"kind": "ack", "body": tx.build_997(item), "control": item.control})
+                documents.append(
+                    {"kind": "ack", "body": tx.build_997(item), "control": item.control}
+                )
             elif kind == "interchange":
                 if item.problems:
-                    documents.append({"kind": "rejected", "what": f"interchange {item.control}",
-                                      "problems": [str(p) for p in item.problems]})
+                    documents.append(
+                        {
+                            "kind": "rejected",
+                            "what": f"interchange {item.control}",
+                            "problems": [str(p) for p in item.problems],
+                        }
+                    )
                 if profile.send_ta1 or item[14] == "1":  # ISA14: the sender asks for a TA1
-                    documents.append({"kind": "ta1", "ta1": tx.build_ta1(item), "control": item.control})
+                    documents.append(
+                        {"kind": "ta1", "ta1": tx.build_ta1(item), "control": item.control}
+                    )
         return documents
 
     def _x12_set_documents(self, message, profile, transaction):
@@ -61,21 +74,41 @@ class LogisticsProcessorEdi(models.AbstractModel):
             if transaction.id in X12_READERS:
                 data, problems = X12_READERS[transaction.id](transaction, profile.utc_offset)
             else:
-                data, problems = {"990": tx.read_990, "997": tx.read_997}[transaction.id](transaction)
+                data, problems = {"990": tx.read_990, "997": tx.read_997}[transaction.id](
+                    transaction
+                )
             transaction.problems += problems
         if not transaction.problems and not profile._accepts(transaction.id):
             transaction.problems.append(
-                x12.Problem("transaction", "1", f"{transaction.id} is not exchanged with this partner",
-                            transaction.position, "ST", 1)
+                x12.Problem(
+                    "transaction",
+                    "1",
+                    f"{transaction.id} is not exchanged with this partner",
+                    transaction.position,
+                    "ST",
+                    1,
+                )
             )
         if transaction.problems:
-            return [{"kind": "rejected", "what": f"{transaction.id} {transaction.control}",
-                     "problems": [str(p) for p in transaction.problems]}]
+            return [
+                {
+                    "kind": "rejected",
+                    "what": f"{transaction.id} {transaction.control}",
+                    "problems": [str(p) for p in transaction.problems],
+                }
+            ]
         origin = f"{transaction.interchange[6].strip()}:{transaction.interchange.control}:{transaction.control}"
         if transaction.id == "214":
-            return [{"kind": "event", "event": event}
-                    for event in self._events_from_214(data, origin, profile)]
-        kinds = {"204": "tender", "990": "tender_response", "210": "freight_invoice", "997": "ack_in"}
+            return [
+                {"kind": "event", "event": event}
+                for event in self._events_from_214(data, origin, profile)
+            ]
+        kinds = {
+            "204": "tender",
+            "990": "tender_response",
+            "210": "freight_invoice",
+            "997": "ack_in",
+        }
         return [{"kind": kinds[transaction.id], "data": data, "origin": origin}]
 
     def _events_from_214(self, status, origin, profile):
@@ -87,8 +120,14 @@ class LogisticsProcessorEdi(models.AbstractModel):
                 "source_code": event["status_code"] or event["appointment_code"],
                 "code_list": "x12_214_at7_status",
                 "event_time": event["time"],
-                "shipment": {k: v for k, v in (("pro_number", status.get("pro_number")),
-                                               ("carrier_scac", status.get("scac"))) if v},
+                "shipment": {
+                    k: v
+                    for k, v in (
+                        ("pro_number", status.get("pro_number")),
+                        ("carrier_scac", status.get("scac")),
+                    )
+                    if v
+                },
             }
             if event.get("reason_code"):
                 canonical["reason"] = {"code": event["reason_code"]}
@@ -104,26 +143,43 @@ class LogisticsProcessorEdi(models.AbstractModel):
         for kind, item in edifact.Reader(message.payload):
             if kind == "interchange":
                 if item.problems:
-                    documents.append({"kind": "rejected", "what": f"interchange {item.control}",
-                                      "problems": [str(p) for p in item.problems]})
+                    documents.append(
+                        {
+                            "kind": "rejected",
+                            "what": f"interchange {item.control}",
+                            "problems": [str(p) for p in item.problems],
+                        }
+                    )
                 continue
             if item.type == "IFTSTA":
                 data, problems = em.read_iftsta(item, profile.utc_offset)
             elif item.type == "IFTMIN":
                 data, problems = em.read_iftmin(item, profile.utc_offset)
             else:
-                data, problems = None, [edifact.Problem("message", "2", f"message type {item.type} not supported")]
+                data, problems = (
+                    None,
+                    [edifact.Problem("message", "2", f"message type {item.type} not supported")],
+                )
             problems = item.problems + problems
             if problems:
-                documents.append({"kind": "rejected", "what": f"{item.type} {item.reference}",
-                                  "problems": [str(p) for p in problems]})
+                documents.append(
+                    {
+                        "kind": "rejected",
+                        "what": f"{item.type} {item.reference}",
+                        "problems": [str(p) for p in problems],
+                    }
+                )
                 continue
-            origin = f"{edifact.value(item.interchange[2])}:{item.interchange.control}:{item.reference}"
+            origin = (
+                f"{edifact.value(item.interchange[2])}:{item.interchange.control}:{item.reference}"
+            )
             if item.type == "IFTMIN":
                 documents.append({"kind": "tender", "data": data, "origin": origin})
             else:
-                documents += [{"kind": "event", "event": event}
-                              for event in self._events_from_iftsta(data, origin, profile)]
+                documents += [
+                    {"kind": "event", "event": event}
+                    for event in self._events_from_iftsta(data, origin, profile)
+                ]
         return documents
 
     def _events_from_iftsta(self, report, origin, profile):
@@ -141,10 +197,15 @@ class LogisticsProcessorEdi(models.AbstractModel):
                 if event.get("eta"):
                     canonical["eta"] = event["eta"]
                 if event.get("reason_code"):
-                    canonical["reason"] = {"code": event["reason_code"], "text": event.get("reason_text", "")}
+                    canonical["reason"] = {
+                        "code": event["reason_code"],
+                        "text": event.get("reason_text", ""),
+                    }
                 if event.get("location_code") or event.get("location_name"):
-                    canonical["location"] = {"code": event.get("location_code", ""),
-                                             "name": event.get("location_name", "")}
+                    canonical["location"] = {
+                        "code": event.get("location_code", ""),
+                        "name": event.get("location_name", ""),
+                    }
                 yield canonical
 
     # --- map --------------------------------------------------------------------
@@ -158,8 +219,13 @@ class LogisticsProcessorEdi(models.AbstractModel):
         try:
             problems = event_schema.errors(document["event"])
             if problems:
-                raise PermanentError(problems[0]["message"], code="validation_failed", field=problems[0]["field"])
-            return {**document, **self.env["logistics.processor.event"]._map(message, document["event"])}
+                raise PermanentError(
+                    problems[0]["message"], code="validation_failed", field=problems[0]["field"]
+                )
+            return {
+                **document,
+                **self.env["logistics.processor.event"]._map(message, document["event"]),
+            }
         except PermanentError as error:
             return {"kind": "unmapped", "event": document["event"], "error": error}
 
@@ -169,7 +235,9 @@ class LogisticsProcessorEdi(models.AbstractModel):
         results = [None] * len(items)
         events = [(index, item) for index, item in enumerate(items) if item[1]["kind"] == "event"]
         if events:
-            applied = self.env["logistics.processor.event"]._apply_many([item for _index, item in events])
+            applied = self.env["logistics.processor.event"]._apply_many(
+                [item for _index, item in events]
+            )
             for (index, _item), record in zip(events, applied, strict=True):
                 results[index] = record
         for index, (message, document) in enumerate(items):
@@ -201,12 +269,19 @@ class LogisticsProcessorEdi(models.AbstractModel):
 
     def _apply_tender(self, message, document):
         tender, profile = document["data"], self._profile(message)
-        shipment = self._shipment(message, tender["shipment_id"], {
-            "carrier_scac": tender.get("scac") or None,
-            "customer_ref": tender.get("references", {}).get("PO") or tender.get("references", {}).get("CU"),
-        })
+        shipment = self._shipment(
+            message,
+            tender["shipment_id"],
+            {
+                "carrier_scac": tender.get("scac") or None,
+                "customer_ref": tender.get("references", {}).get("PO")
+                or tender.get("references", {}).get("CU"),
+            },
+        )
         if tender.get("purpose") == "01":
-            self._milestone(message, shipment, "CANCELLED", origin=document["origin"], note="Tender cancelled")
+            self._milestone(
+                message, shipment, "CANCELLED", origin=document["origin"], note="Tender cancelled"
+            )
             return shipment
         if profile.customer_id and not shipment.customer_id:
             shipment.customer_id = profile.customer_id
@@ -219,74 +294,110 @@ class LogisticsProcessorEdi(models.AbstractModel):
 
     def _apply_tender_response(self, message, document):
         response = document["data"]
-        shipment = self.env["logistics.external.ref"]._find(message.backend_id, "logistics.shipment",
-                                                            response["shipment_id"])
+        shipment = self.env["logistics.external.ref"]._find(
+            message.backend_id, "logistics.shipment", response["shipment_id"]
+        )
         if not shipment:
-            shipment = self.env["logistics.shipment"].search([("name", "=", response["shipment_id"])], limit=1)
+            shipment = self.env["logistics.shipment"].search(
+                [("name", "=", response["shipment_id"])], limit=1
+            )
         if not shipment:
-            raise PermanentError(f"990 for unknown shipment {response['shipment_id']!r}", code="unknown_shipment")
+            raise PermanentError(
+                f"990 for unknown shipment {response['shipment_id']!r}", code="unknown_shipment"
+            )
         code = "TENDER_ACCEPTED" if response["accepted"] else "TENDER_REJECTED"
-        return self._milestone(message, shipment, code, origin=document["origin"], note=response.get("reason"))
+        return self._milestone(
+            message, shipment, code, origin=document["origin"], note=response.get("reason")
+        )
 
     def _apply_freight_invoice(self, message, document):
         invoice = document["data"]
-        shipment = self._shipment(message, invoice["shipment_id"], {"carrier_scac": invoice.get("scac") or None})
+        shipment = self._shipment(
+            message, invoice["shipment_id"], {"carrier_scac": invoice.get("scac") or None}
+        )
         label = f"{invoice['invoice_number']}"
-        if shipment.charge_ids.filtered(lambda c: c.validation_note == label and c.backend_id == message.backend_id):
+        if shipment.charge_ids.filtered(
+            lambda c: c.validation_note == label and c.backend_id == message.backend_id
+        ):
             return shipment  # this invoice was already received
-        currency = self.env["res.currency"].search([("name", "=", invoice.get("currency", "USD"))], limit=1)
-        self.env["logistics.freight.charge"].create([
-            {
-                "shipment_id": shipment.id,
-                "charge_type": "fuel" if charge["code"] in ("FUE", "FSC") else "linehaul" if charge["code"] == "400"
-                else "accessorial",
-                "description": charge.get("description") or charge["code"],
-                "amount": float(charge["amount"]),
-                "currency_id": (currency or shipment.currency_id).id,
-                "source": "carrier_bill",
-                "backend_id": message.backend_id.id,
-                "validation_note": label,
-            }
-            for charge in invoice["charges"]
-        ])
+        currency = self.env["res.currency"].search(
+            [("name", "=", invoice.get("currency", "USD"))], limit=1
+        )
+        self.env["logistics.freight.charge"].create(
+            [
+                {
+                    "shipment_id": shipment.id,
+                    "charge_type": "fuel"
+                    if charge["code"] in ("FUE", "FSC")
+                    else "linehaul"
+                    if charge["code"] == "400"
+                    else "accessorial",
+                    "description": charge.get("description") or charge["code"],
+                    "amount": float(charge["amount"]),
+                    "currency_id": (currency or shipment.currency_id).id,
+                    "source": "carrier_bill",
+                    "backend_id": message.backend_id.id,
+                    "validation_note": label,
+                }
+                for charge in invoice["charges"]
+            ]
+        )
         return shipment
 
     def _apply_ack_in(self, message, document):
         ack = document["data"]
         sent = self.env["logistics.integration.message"].search(
-            [("backend_id", "=", message.backend_id.id), ("direction", "=", "outbound"),
-             ("edi_control", "=", ack.get("group_control"))], limit=1,
+            [
+                ("backend_id", "=", message.backend_id.id),
+                ("direction", "=", "outbound"),
+                ("edi_control", "=", ack.get("group_control")),
+            ],
+            limit=1,
         )
         if sent:
-            state = {"A": "accepted", "E": "accepted", "P": "partial"}.get(ack.get("status"), "rejected")
+            state = {"A": "accepted", "E": "accepted", "P": "partial"}.get(
+                ack.get("status"), "rejected"
+            )
             sent.write({"edi_ack_state": state, "edi_ack_message_id": message.id})
             if state != "accepted":
                 self.env["logistics.inbox"]._raise_exception(
-                    sent, "invalid_message", f"partner rejected our group {ack.get('group_control')}: "
-                    + "; ".join(e for s in ack["sets"] for e in s["errors"])
+                    sent,
+                    "invalid_message",
+                    f"partner rejected our group {ack.get('group_control')}: "
+                    + "; ".join(e for s in ack["sets"] for e in s["errors"]),
                 )
         return sent
 
     def _apply_ack(self, message, document):
         return self.env["logistics.outbox"]._enqueue(
-            message.backend_id, "ack", {"body": document["body"]},
-            f"997:{message.edi_control or message.id}:{document['control']}", parent=message,
+            message.backend_id,
+            "ack",
+            {"body": document["body"]},
+            f"997:{message.edi_control or message.id}:{document['control']}",
+            parent=message,
         )
 
     def _apply_unmapped(self, message, document):
         error, event = document["error"], document["event"]
         return self.env["logistics.inbox"]._raise_exception(
-            message, error.exception_type, f"event {event.get('event_id')} of {event['shipment_ref']}: {error}",
+            message,
+            error.exception_type,
+            f"event {event.get('event_id')} of {event['shipment_ref']}: {error}",
             error.field,
         )
 
     def _apply_ta1(self, message, document):
         return self.env["logistics.outbox"]._enqueue(
-            message.backend_id, "ta1", {"ta1": document["ta1"]}, f"ta1:{document['control']}", parent=message
+            message.backend_id,
+            "ta1",
+            {"ta1": document["ta1"]},
+            f"ta1:{document['control']}",
+            parent=message,
         )
 
     def _apply_rejected(self, message, document):
         return self.env["logistics.inbox"]._raise_exception(
-            message, "invalid_message", f"{document['what']} rejected: " + "; ".join(document["problems"])
+            message,
+            "invalid_message",
+            f"{document['what']} rejected: " + "; ".join(document["problems"]),
         )
-

@@ -25,13 +25,24 @@ class LogisticsShipment(models.Model):
             if stop.get("location_id"):
                 partner = Partner.search([("ref", "=", stop["location_id"])], limit=1)
             if not partner and stop.get("name"):
-                country = self.env["res.country"].search([("code", "=", (stop.get("country") or "")[:2])], limit=1)
-                partner = Partner.create({
-                    "name": stop["name"], "ref": stop.get("location_id") or False, "street": stop.get("street"),
-                    "city": stop.get("city"), "zip": stop.get("postal"), "country_id": country.id,
-                    "is_company": True,
-                })
-            windows = [fields.Datetime.to_datetime(when[:19].replace("T", " ")) for _q, when in stop.get("windows", [])]
+                country = self.env["res.country"].search(
+                    [("code", "=", (stop.get("country") or "")[:2])], limit=1
+                )
+                partner = Partner.create(
+                    {
+                        "name": stop["name"],
+                        "ref": stop.get("location_id") or False,
+                        "street": stop.get("street"),
+                        "city": stop.get("city"),
+                        "zip": stop.get("postal"),
+                        "country_id": country.id,
+                        "is_company": True,
+                    }
+                )
+            windows = [
+                fields.Datetime.to_datetime(when[:19].replace("T", " "))
+                for _q, when in stop.get("windows", [])
+            ]
             vals = {
                 "stop_type": stop["type"],
                 "partner_id": partner.id,
@@ -44,9 +55,13 @@ class LogisticsShipment(models.Model):
             if existing:
                 existing.write(vals)
             else:
-                self.env["logistics.shipment.stop"].create({**vals, "shipment_id": self.id, "sequence": stop["sequence"]})
+                self.env["logistics.shipment.stop"].create(
+                    {**vals, "shipment_id": self.id, "sequence": stop["sequence"]}
+                )
         ordered = self.stop_ids.sorted("sequence")
-        self.write({"origin_id": ordered[:1].partner_id.id, "destination_id": ordered[-1:].partner_id.id})
+        self.write(
+            {"origin_id": ordered[:1].partner_id.id, "destination_id": ordered[-1:].partner_id.id}
+        )
 
     def _answer_tender(self, accepted, message=None, reason=None):
         """Answer the EDI partner that tendered this shipment with a 990."""
@@ -54,23 +69,35 @@ class LogisticsShipment(models.Model):
         backend = self.edi_tender_backend_id
         if not backend:
             raise UserError(self.env._("%s was not tendered by an EDI partner.", self.name))
-        ref = self.sudo().external_ref_ids.filtered(lambda r: r.backend_id == backend)[:1].external_id
+        ref = (
+            self.sudo().external_ref_ids.filtered(lambda r: r.backend_id == backend)[:1].external_id
+        )
         profile = backend._edi_partner()
         self.env["logistics.outbox"].sudo()._enqueue(
-            backend, "tender_response",
-            {"scac": profile.scac or "", "shipment_id": ref, "date": fields.Date.today().strftime("%Y%m%d"),
-             "accepted": accepted, "reason": reason or ""},
-            f"990:{self.id}:{'A' if accepted else 'D'}", shipment=self, parent=message,
+            backend,
+            "tender_response",
+            {
+                "scac": profile.scac or "",
+                "shipment_id": ref,
+                "date": fields.Date.today().strftime("%Y%m%d"),
+                "accepted": accepted,
+                "reason": reason or "",
+            },
+            f"990:{self.id}:{'A' if accepted else 'D'}",
+            shipment=self,
+            parent=message,
         )
         code = "TENDER_ACCEPTED" if accepted else "TENDER_REJECTED"
-        self.env["logistics.milestone"].create({
-            "shipment_id": self.id,
-            "milestone_code_id": self.env["logistics.milestone.code"]._by_code(code).id,
-            "event_time": fields.Datetime.now(),
-            "backend_id": backend.id,
-            "note": reason,
-            "source_text": self.env._("990 sent to %s", backend.name),
-        })
+        self.env["logistics.milestone"].create(
+            {
+                "shipment_id": self.id,
+                "milestone_code_id": self.env["logistics.milestone.code"]._by_code(code).id,
+                "event_time": fields.Datetime.now(),
+                "backend_id": backend.id,
+                "note": reason,
+                "source_text": self.env._("990 sent to %s", backend.name),
+            }
+        )
 
     def action_accept_tender(self):
         for shipment in self:
@@ -81,9 +108,17 @@ class LogisticsShipment(models.Model):
             shipment._answer_tender(False, reason=self.env._("Declined"))
 
     def _edi_invoice_profile(self):
-        return self.env["logistics.edi.partner"].sudo().search(
-            [("send_invoices", "=", True), ("customer_id", "=", self.customer_id.commercial_partner_id.id),
-             ("backend_id.company_id", "=", self.company_id.id)], limit=1,
+        return (
+            self.env["logistics.edi.partner"]
+            .sudo()
+            .search(
+                [
+                    ("send_invoices", "=", True),
+                    ("customer_id", "=", self.customer_id.commercial_partner_id.id),
+                    ("backend_id.company_id", "=", self.company_id.id),
+                ],
+                limit=1,
+            )
         )
 
     def action_send_freight_invoice(self):
@@ -92,17 +127,35 @@ class LogisticsShipment(models.Model):
             profile = shipment._edi_invoice_profile()
             charges = shipment.charge_ids.filtered(lambda c: c.validation_state == "valid")
             if not profile or not charges:
-                raise UserError(self.env._(
-                    "%s needs valid freight charges and a customer EDI partner that receives 210s.", shipment.name))
-            ref = shipment.sudo().external_ref_ids.filtered(lambda r: r.backend_id == profile.backend_id)[:1]
+                raise UserError(
+                    self.env._(
+                        "%s needs valid freight charges and a customer EDI partner that receives 210s.",
+                        shipment.name,
+                    )
+                )
+            ref = shipment.sudo().external_ref_ids.filtered(
+                lambda r, backend=profile.backend_id: r.backend_id == backend
+            )[:1]
             invoice = {
-                "invoice_number": shipment.name, "shipment_id": ref.external_id or shipment.name,
-                "date": fields.Date.today().strftime("%Y%m%d"), "scac": profile.scac or "",
-                "currency": shipment.currency_id.name, "total": f"{sum(charges.mapped('amount')):.2f}",
-                "charges": [{"code": {"fuel": "FUE", "linehaul": "400"}.get(c.charge_type, "ZZZ"),
-                             "amount": f"{c.amount:.2f}", "description": (c.description or c.charge_type)[:30]}
-                            for c in charges],
+                "invoice_number": shipment.name,
+                "shipment_id": ref.external_id or shipment.name,
+                "date": fields.Date.today().strftime("%Y%m%d"),
+                "scac": profile.scac or "",
+                "currency": shipment.currency_id.name,
+                "total": f"{sum(charges.mapped('amount')):.2f}",
+                "charges": [
+                    {
+                        "code": {"fuel": "FUE", "linehaul": "400"}.get(c.charge_type, "ZZZ"),
+                        "amount": f"{c.amount:.2f}",
+                        "description": (c.description or c.charge_type)[:30],
+                    }
+                    for c in charges
+                ],
             }
             self.env["logistics.outbox"].sudo()._enqueue(
-                profile.backend_id, "freight_invoice", invoice, f"210:{shipment.id}:{len(charges)}", shipment=shipment
+                profile.backend_id,
+                "freight_invoice",
+                invoice,
+                f"210:{shipment.id}:{len(charges)}",
+                shipment=shipment,
             )

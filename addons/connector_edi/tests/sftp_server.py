@@ -23,13 +23,20 @@ class _Server(paramiko.ServerInterface):
         return "password"
 
     def check_channel_request(self, kind, chanid):
-        return paramiko.OPEN_SUCCEEDED if kind == "session" else paramiko.OPEN_FAILED_ADMINISTRATIVELY_PROHIBITED
+        return (
+            paramiko.OPEN_SUCCEEDED
+            if kind == "session"
+            else paramiko.OPEN_FAILED_ADMINISTRATIVELY_PROHIBITED
+        )
 
 
 class _Handle(SFTPHandle):
     def stat(self):
-        return SFTPAttributes.from_stat(os.fstat(self.readfile.fileno() if hasattr(self, "readfile")
-                                                 else self.writefile.fileno()))
+        return SFTPAttributes.from_stat(
+            os.fstat(
+                self.readfile.fileno() if hasattr(self, "readfile") else self.writefile.fileno()
+            )
+        )
 
 
 class _Folder(SFTPServerInterface):
@@ -42,8 +49,10 @@ class _Folder(SFTPServerInterface):
 
     def list_folder(self, path):
         try:
-            return [SFTPAttributes.from_stat(os.stat(os.path.join(self._path(path), name)), name)
-                    for name in os.listdir(self._path(path))]
+            return [
+                SFTPAttributes.from_stat(os.stat(os.path.join(self._path(path), name)), name)
+                for name in os.listdir(self._path(path))
+            ]
         except FileNotFoundError:
             return SFTP_NO_SUCH_FILE
 
@@ -58,7 +67,7 @@ class _Folder(SFTPServerInterface):
     def open(self, path, flags, attr):
         mode = "rb" if not flags & (os.O_WRONLY | os.O_RDWR) else "wb"
         try:
-            handle_file = open(self._path(path), mode)  # noqa: SIM115 - closed by paramiko
+            handle_file = open(self._path(path), mode)
         except FileNotFoundError:
             return SFTP_NO_SUCH_FILE
         handle = _Handle(flags)
@@ -92,7 +101,9 @@ class SftpServer:
 
     def __init__(self, user="partner", password="secret"):
         self.user, self.password = user, password
-        self.key = paramiko.Ed25519Key.generate() if hasattr(paramiko.Ed25519Key, "generate") else None
+        self.key = (
+            paramiko.Ed25519Key.generate() if hasattr(paramiko.Ed25519Key, "generate") else None
+        )
         self.key = self.key or paramiko.RSAKey.generate(2048)
         self.tmp = tempfile.TemporaryDirectory()
         self.root = self.tmp.name
@@ -126,7 +137,9 @@ class SftpServer:
             except OSError:
                 continue
             transport = paramiko.Transport(connection)
-            transport.set_log_channel("connector_edi.tests.sftp_server")  # clients hanging up are not errors
+            transport.set_log_channel(
+                "connector_edi.tests.sftp_server"
+            )  # clients hanging up are not errors
             transport.add_server_key(self.key)
             transport.set_subsystem_handler("sftp", SFTPServer, folder)
             transport.start_server(server=_Server(self.user, self.password))

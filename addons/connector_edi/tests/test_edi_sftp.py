@@ -13,14 +13,22 @@ class TestEdiFileChannels(EdiCase):
     """Pickup and drop against a real SFTP server on loopback, and a local folder."""
 
     def use_sftp(self, server, host_key=None):
-        self.profile.sudo().write({
-            "channel": "sftp", "sftp_host": "127.0.0.1", "sftp_port": server.port, "sftp_user": "partner",
-            "sftp_password": "secret", "sftp_host_key": host_key or server.host_key,
-        })
+        self.profile.sudo().write(
+            {
+                "channel": "sftp",
+                "sftp_host": "127.0.0.1",
+                "sftp_port": server.port,
+                "sftp_user": "partner",
+                "sftp_password": "secret",
+                "sftp_host_key": host_key or server.host_key,
+            }
+        )
 
     def test_sftp_pickup_processing_and_997_drop(self):
-        text = self.interchange([("214", "0001", self.status_214("LOAD-F", ("AF", "2024-05-01T08:30:00-05:00")))],
-                                control=321)
+        text = self.interchange(
+            [("214", "0001", self.status_214("LOAD-F", ("AF", "2024-05-01T08:30:00-05:00")))],
+            control=321,
+        )
         with SftpServer() as server:
             self.use_sftp(server)
             for name in ("first.edi", "resent.edi"):  # the partner sends the same interchange twice
@@ -29,11 +37,16 @@ class TestEdiFileChannels(EdiCase):
             self.profile._poll()
             self.assertFalse(self.profile.last_poll_error)
             self.assertEqual(os.listdir(server.path("inbound")), [])
-            self.assertEqual(sorted(os.listdir(server.path("archive"))), ["first.edi", "resent.edi"])
+            self.assertEqual(
+                sorted(os.listdir(server.path("archive"))), ["first.edi", "resent.edi"]
+            )
             messages = self.env["logistics.integration.message"].search(
-                [("backend_id", "=", self.edi_backend.id), ("direction", "=", "inbound")])
+                [("backend_id", "=", self.edi_backend.id), ("direction", "=", "inbound")]
+            )
             self.assertEqual(len(messages), 1, "a resent interchange is a duplicate")
-            self.assertEqual((messages.edi_sender, messages.edi_control), ("SHIPPERINC", "000000321"))
+            self.assertEqual(
+                (messages.edi_sender, messages.edi_control), ("SHIPPERINC", "000000321")
+            )
             self.run_jobs()
             shipment = messages.shipment_id
             self.assertEqual(shipment.status, "picked_up")
@@ -58,7 +71,8 @@ class TestEdiFileChannels(EdiCase):
                 handle.write(b"\x00\x01 junk")
             self.profile._poll()
         rejected = self.env["logistics.integration.message"].search(
-            [("backend_id", "=", self.edi_backend.id), ("state", "=", "rejected")])
+            [("backend_id", "=", self.edi_backend.id), ("state", "=", "rejected")]
+        )
         self.assertEqual(rejected.error_code, "edi_unreadable")
         self.assertTrue(rejected.exception_ids)
 
@@ -67,8 +81,18 @@ class TestEdiFileChannels(EdiCase):
             os.makedirs(os.path.join(root, "inbound"))
             self.profile.sudo().write({"channel": "folder", "folder_root": root})
             with open(os.path.join(root, "inbound", "a.edi"), "w") as handle:
-                handle.write(self.interchange(
-                    [("214", "0001", self.status_214("LOAD-L", ("X3", "2024-05-01T07:30:00-05:00")))], control=9))
+                handle.write(
+                    self.interchange(
+                        [
+                            (
+                                "214",
+                                "0001",
+                                self.status_214("LOAD-L", ("X3", "2024-05-01T07:30:00-05:00")),
+                            )
+                        ],
+                        control=9,
+                    )
+                )
             self.profile._poll()
             self.run_jobs()
             self.assertEqual(os.listdir(os.path.join(root, "archive")), ["a.edi"])

@@ -26,16 +26,23 @@ def reports(draw):
     for number in range(draw(st.integers(1, 3))):
         events = []
         for _ in range(draw(st.integers(1, 3))):
-            event = {"status_code": draw(st.sampled_from(["21", "13", "24", "S", "500"])),
-                     "agency": draw(st.sampled_from(["6", "87", "ZZZ", ""])),
-                     "time": f"2024-05-0{draw(st.integers(1, 9))}T1{draw(st.integers(0, 9))}:00:00+01:00"}
+            event = {
+                "status_code": draw(st.sampled_from(["21", "13", "24", "S", "500"])),
+                "agency": draw(st.sampled_from(["6", "87", "ZZZ", ""])),
+                "time": f"2024-05-0{draw(st.integers(1, 9))}T1{draw(st.integers(0, 9))}:00:00+01:00",
+            }
             if draw(st.booleans()):
                 event.update(reason_code="1", reason_text=draw(DATA))
             if draw(st.booleans()):
                 event.update(location_code="DEHAM", location_name=draw(DATA))
             events.append(event)
-        consignments.append({"reference": f"{draw(DATA)}-{number}", "references": {"CU": draw(DATA)},
-                             "events": events})
+        consignments.append(
+            {
+                "reference": f"{draw(DATA)}-{number}",
+                "references": {"CU": draw(DATA)},
+                "events": events,
+            }
+        )
     return {"document": draw(DATA), "consignments": consignments}
 
 
@@ -49,7 +56,9 @@ class TestEdifactRoundTrips(BaseCase):
     @given(report=reports(), delims=delimiters(), newline=st.booleans())
     def test_iftsta_round_trip(self, report, delims, newline):
         writer = edifact.Writer(delims, newline=newline)
-        text = writer.interchange([("IFTSTA", "M1", em.build_iftsta(report))], "SENDER", "RECEIVER", "77")
+        text = writer.interchange(
+            [("IFTSTA", "M1", em.build_iftsta(report))], "SENDER", "RECEIVER", "77"
+        )
         [message] = messages_of(text)
         self.assertEqual(message.problems, [])
         parsed, problems = em.read_iftsta(message)
@@ -60,16 +69,39 @@ class TestEdifactRoundTrips(BaseCase):
     @given(delims=delimiters(), name=DATA, purpose=st.sampled_from(["00", "01", "04"]))
     def test_iftmin_round_trip(self, delims, name, purpose):
         instruction = {
-            "shipment_id": "CONS-1", "purpose": purpose, "references": {"CU": "PO-9"}, "carrier": "EURL",
+            "shipment_id": "CONS-1",
+            "purpose": purpose,
+            "references": {"CU": "PO-9"},
+            "carrier": "EURL",
             "stops": [
-                {"type": "pickup", "sequence": 1, "id": "L1", "name": name, "street": "1 Quai", "city": "LYON",
-                 "postal": "69001", "country": "FR", "windows": [("window", "2024-05-01T08:00:00+02:00")]},
-                {"type": "delivery", "sequence": 2, "id": "L2", "name": "Milan WH", "street": "Via 2",
-                 "city": "MILANO", "postal": "20100", "country": "IT", "windows": []},
+                {
+                    "type": "pickup",
+                    "sequence": 1,
+                    "id": "L1",
+                    "name": name,
+                    "street": "1 Quai",
+                    "city": "LYON",
+                    "postal": "69001",
+                    "country": "FR",
+                    "windows": [("window", "2024-05-01T08:00:00+02:00")],
+                },
+                {
+                    "type": "delivery",
+                    "sequence": 2,
+                    "id": "L2",
+                    "name": "Milan WH",
+                    "street": "Via 2",
+                    "city": "MILANO",
+                    "postal": "20100",
+                    "country": "IT",
+                    "windows": [],
+                },
             ],
             "pieces": "12",
         }
-        text = edifact.Writer(delims).interchange([("IFTMIN", "M9", em.build_iftmin(instruction))], "S", "R", "5")
+        text = edifact.Writer(delims).interchange(
+            [("IFTMIN", "M9", em.build_iftmin(instruction))], "S", "R", "5"
+        )
         [message] = messages_of(text)
         parsed, problems = em.read_iftmin(message)
         self.assertEqual(problems, [])
@@ -79,12 +111,23 @@ class TestEdifactRoundTrips(BaseCase):
 
 @tagged("at_install", "-post_install")
 class TestEdifactEnvelopes(BaseCase):
-    report = {"document": "D1", "consignments": [{"reference": "C1", "events": [
-        {"status_code": "21", "agency": "6", "time": "2024-05-01T10:00:00+01:00"}]}]}
+    report = {
+        "document": "D1",
+        "consignments": [
+            {
+                "reference": "C1",
+                "events": [
+                    {"status_code": "21", "agency": "6", "time": "2024-05-01T10:00:00+01:00"}
+                ],
+            }
+        ],
+    }
 
     def interchange(self, count=2):
         body = em.build_iftsta(self.report)
-        return edifact.Writer().interchange([("IFTSTA", f"M{n}", body) for n in range(count)], "S", "R", "CTRL1")
+        return edifact.Writer().interchange(
+            [("IFTSTA", f"M{n}", body) for n in range(count)], "S", "R", "CTRL1"
+        )
 
     def problems(self, text):
         return {(p.level, p.code) for _kind, item in edifact.Reader(text) for p in item.problems}
@@ -94,8 +137,12 @@ class TestEdifactEnvelopes(BaseCase):
         self.assertEqual(self.problems(text), set())
         self.assertIn(("message", "26"), self.problems(text.replace("UNT+6+M1", "UNT+7+M1")))
         self.assertIn(("message", "28"), self.problems(text.replace("UNT+6+M1", "UNT+6+M9")))
-        self.assertIn(("interchange", "26"), self.problems(text.replace("UNZ+2+CTRL1", "UNZ+3+CTRL1")))
-        self.assertIn(("interchange", "28"), self.problems(text.replace("UNZ+2+CTRL1", "UNZ+2+OTHER")))
+        self.assertIn(
+            ("interchange", "26"), self.problems(text.replace("UNZ+2+CTRL1", "UNZ+3+CTRL1"))
+        )
+        self.assertIn(
+            ("interchange", "28"), self.problems(text.replace("UNZ+2+CTRL1", "UNZ+2+OTHER"))
+        )
 
     def test_truncation_and_garbage(self):
         text = self.interchange()
@@ -110,13 +157,16 @@ class TestEdifactEnvelopes(BaseCase):
         writer = edifact.Writer()
         text = writer.interchange([("IFTSTA", "M1", body)], "S", "R", "9")
         grouped = text.replace("UNH+", "UNG+IFTSTA+S+R+240501:1000+G1+UN+D:01B'UNH+", 1).replace(
-            "UNZ+1+9'", "UNE+1+G1'UNZ+1+9'")
+            "UNZ+1+9'", "UNE+1+G1'UNZ+1+9'"
+        )
         self.assertEqual(self.problems(grouped), set())
         self.assertIn(("group", "26"), self.problems(grouped.replace("UNE+1+G1", "UNE+2+G1")))
 
     def test_missing_event_time_is_reported(self):
         body = [segment for segment in em.build_iftsta(self.report) if segment[0] != "DTM"]
-        message = messages_of(edifact.Writer().interchange([("IFTSTA", "M1", body)], "S", "R", "1"))[0]
+        message = messages_of(
+            edifact.Writer().interchange([("IFTSTA", "M1", body)], "S", "R", "1")
+        )[0]
         _report, problems = em.read_iftsta(message)
         self.assertEqual([p.segment_id for p in problems], ["STS"])
 

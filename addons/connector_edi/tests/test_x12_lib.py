@@ -10,14 +10,20 @@ from ..lib import x12
 from ..lib import x12_transactions as tx
 
 PUNCTUATION = "*|^~!@#$%&+:;,<>\\?/`{}\n"
-TEXT = st.text(alphabet=string.ascii_uppercase + string.digits + " -.", min_size=1, max_size=12).map(str.strip).filter(bool)
+TEXT = (
+    st.text(alphabet=string.ascii_uppercase + string.digits + " -.", min_size=1, max_size=12)
+    .map(str.strip)
+    .filter(bool)
+)
 
 
 @st.composite
 def separators(draw):
     chosen = draw(st.lists(st.sampled_from(PUNCTUATION), min_size=4, max_size=4, unique=True))
     element, component, repetition, segment = chosen
-    if element == "\n" or component == "\n" or repetition == "\n":  # only a terminator may be a newline
+    if (
+        element == "\n" or component == "\n" or repetition == "\n"
+    ):  # only a terminator may be a newline
         element, component, repetition, segment = "*", ">", "^", "\n"
     return x12.Separators(element, component, repetition, segment)
 
@@ -29,16 +35,29 @@ def statuses(draw):
         event = {
             "status_code": draw(st.sampled_from(["X3", "AF", "X6", "D1", "SD", "AG"])),
             "reason_code": draw(st.sampled_from(["NS", "AH", "", "A1"])),
-            "time": draw(st.datetimes(min_value=__import__("datetime").datetime(2000, 1, 1),
-                                      max_value=__import__("datetime").datetime(2099, 12, 31)))
-            .replace(second=0, microsecond=0).isoformat() + draw(st.sampled_from(["-05:00", "+00:00", "-08:00"])),
+            "time": draw(
+                st.datetimes(
+                    min_value=__import__("datetime").datetime(2000, 1, 1),
+                    max_value=__import__("datetime").datetime(2099, 12, 31),
+                )
+            )
+            .replace(second=0, microsecond=0)
+            .isoformat()
+            + draw(st.sampled_from(["-05:00", "+00:00", "-08:00"])),
         }
         if draw(st.booleans()):  # optional MS1
-            event.update(city=draw(TEXT), state=draw(st.sampled_from(["IL", "TX", ""])), country="US")
+            event.update(
+                city=draw(TEXT), state=draw(st.sampled_from(["IL", "TX", ""])), country="US"
+            )
         events.append(event)
     references = draw(st.dictionaries(st.sampled_from(["BM", "PO", "CR"]), TEXT, max_size=2))
-    return {"pro_number": draw(TEXT), "shipment_id": draw(TEXT), "scac": "ABCD", "references": references,
-            "events": events}
+    return {
+        "pro_number": draw(TEXT),
+        "shipment_id": draw(TEXT),
+        "scac": "ABCD",
+        "references": references,
+        "events": events,
+    }
 
 
 def sets_of(text):
@@ -50,43 +69,96 @@ class TestX12RoundTrips(BaseCase):
     """parse → generate → parse gives back the same, whatever the separators."""
 
     @settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
-    @given(status=statuses(), seps=separators(), newline=st.booleans(), version=st.sampled_from(["00401", "00501"]))
+    @given(
+        status=statuses(),
+        seps=separators(),
+        newline=st.booleans(),
+        version=st.sampled_from(["00401", "00501"]),
+    )
     def test_214_round_trip(self, status, seps, newline, version):
         writer = x12.Writer(seps, newline=newline and seps.segment != "\n")
         gs_version = "004010" if version == "00401" else "005010"
-        text = writer.interchange([("QM", "1", "S", "R", gs_version, [("214", "0001", tx.build_214(status))])],
-                                  "SENDER", "RECEIVER", 42, version=version)
+        text = writer.interchange(
+            [("QM", "1", "S", "R", gs_version, [("214", "0001", tx.build_214(status))])],
+            "SENDER",
+            "RECEIVER",
+            42,
+            version=version,
+        )
         [transaction] = sets_of(text)
         self.assertEqual(transaction.problems, [])
         self.assertEqual(tx.check(transaction), [])
         parsed, problems = tx.read_214(transaction)
         self.assertEqual(problems, [])
         self.assertEqual(tx.build_214(parsed), tx.build_214(status))
-        again = writer.interchange([("QM", "1", "S", "R", gs_version, [("214", "0001", tx.build_214(parsed))])],
-                                   "SENDER", "RECEIVER", 42, version=version, when=None)
+        again = writer.interchange(
+            [("QM", "1", "S", "R", gs_version, [("214", "0001", tx.build_214(parsed))])],
+            "SENDER",
+            "RECEIVER",
+            42,
+            version=version,
+            when=None,
+        )
         self.assertEqual(sets_of(again)[0].segments, transaction.segments)
 
     @settings(max_examples=30, deadline=None, suppress_health_check=list(HealthCheck))
-    @given(seps=separators(), stops=st.integers(2, 5), purpose=st.sampled_from(["00", "01", "04"]),
-           weight=st.sampled_from(["", "12000"]), name=TEXT)
+    @given(
+        seps=separators(),
+        stops=st.integers(2, 5),
+        purpose=st.sampled_from(["00", "01", "04"]),
+        weight=st.sampled_from(["", "12000"]),
+        name=TEXT,
+    )
     def test_204_990_210_round_trips(self, seps, stops, purpose, weight, name):
         tender = {
-            "scac": "ABCD", "shipment_id": "L-77", "payment": "PP", "purpose": purpose,
-            "references": {"PO": "PO-1"}, "parties": {"SH": {"name": name, "city": "LYON", "country": "FR"}},
-            "stops": [{"sequence": n, "type": "pickup" if n == 1 else "delivery", "reason": "LD" if n == 1 else "UL",
-                       "name": f"{name} {n}", "location_id": f"LOC{n}", "city": "CITY", "state": "", "postal": "1",
-                       "country": "US", "windows": [("69", "2024-05-01T08:00:00-05:00")]}
-                      for n in range(1, stops + 1)],
+            "scac": "ABCD",
+            "shipment_id": "L-77",
+            "payment": "PP",
+            "purpose": purpose,
+            "references": {"PO": "PO-1"},
+            "parties": {"SH": {"name": name, "city": "LYON", "country": "FR"}},
+            "stops": [
+                {
+                    "sequence": n,
+                    "type": "pickup" if n == 1 else "delivery",
+                    "reason": "LD" if n == 1 else "UL",
+                    "name": f"{name} {n}",
+                    "location_id": f"LOC{n}",
+                    "city": "CITY",
+                    "state": "",
+                    "postal": "1",
+                    "country": "US",
+                    "windows": [("69", "2024-05-01T08:00:00-05:00")],
+                }
+                for n in range(1, stops + 1)
+            ],
             "weight": weight,
         }
-        response = {"scac": "ABCD", "shipment_id": "L-77", "date": "20240501", "accepted": False, "reason": "NO EQUIPMENT"}
-        invoice = {"invoice_number": "INV-9", "shipment_id": "L-77", "date": "20240503", "scac": "ABCD",
-                   "currency": "USD", "total": "1234.50",
-                   "charges": [{"code": "400", "amount": "1000.00", "description": "LINEHAUL"},
-                               {"code": "FUE", "amount": "234.50", "description": "FUEL"}]}
+        response = {
+            "scac": "ABCD",
+            "shipment_id": "L-77",
+            "date": "20240501",
+            "accepted": False,
+            "reason": "NO EQUIPMENT",
+        }
+        invoice = {
+            "invoice_number": "INV-9",
+            "shipment_id": "L-77",
+            "date": "20240503",
+            "scac": "ABCD",
+            "currency": "USD",
+            "total": "1234.50",
+            "charges": [
+                {"code": "400", "amount": "1000.00", "description": "LINEHAUL"},
+                {"code": "FUE", "amount": "234.50", "description": "FUEL"},
+            ],
+        }
         writer = x12.Writer(seps)
-        sets = [("204", "0001", tx.build_204(tender)), ("990", "0002", tx.build_990(response)),
-                ("210", "0003", tx.build_210(invoice))]
+        sets = [
+            ("204", "0001", tx.build_204(tender)),
+            ("990", "0002", tx.build_990(response)),
+            ("210", "0003", tx.build_210(invoice)),
+        ]
         text = writer.interchange([("SM", "5", "S", "R", "004010", sets)], "SENDER", "RECEIVER", 7)
         t204, t990, t210 = sets_of(text)
         for transaction in (t204, t990, t210):
@@ -94,7 +166,9 @@ class TestX12RoundTrips(BaseCase):
         read_tender, problems = tx.read_204(t204)
         self.assertEqual(problems, [])
         self.assertEqual(tx.build_204(read_tender), tx.build_204(tender))
-        self.assertEqual([s["type"] for s in read_tender["stops"]], [s["type"] for s in tender["stops"]])
+        self.assertEqual(
+            [s["type"] for s in read_tender["stops"]], [s["type"] for s in tender["stops"]]
+        )
         read_response, _problems = tx.read_990(t990)
         self.assertEqual(tx.build_990(read_response), tx.build_990(response))
         read_invoice, problems = tx.read_210(t210)
@@ -106,25 +180,43 @@ class TestX12RoundTrips(BaseCase):
 @tagged("at_install", "-post_install")
 class TestX12Envelopes(BaseCase):
     def interchange(self, sets=2, **kwargs):
-        status = {"shipment_id": "S1", "events": [{"status_code": "X6", "time": "2024-05-01T10:00:00-05:00"}]}
+        status = {
+            "shipment_id": "S1",
+            "events": [{"status_code": "X6", "time": "2024-05-01T10:00:00-05:00"}],
+        }
         return x12.Writer().interchange(
-            [("QM", "11", "S", "R", "004010", [("214", f"{n:04d}", tx.build_214(status)) for n in range(1, sets + 1)])],
-            "SENDER", "RECEIVER", 99, **kwargs)
+            [
+                (
+                    "QM",
+                    "11",
+                    "S",
+                    "R",
+                    "004010",
+                    [("214", f"{n:04d}", tx.build_214(status)) for n in range(1, sets + 1)],
+                )
+            ],
+            "SENDER",
+            "RECEIVER",
+            99,
+            **kwargs,
+        )
 
-    def read(self, text):
+    def read_all(self, text):
         return list(x12.Reader(text))
 
     def problems(self, text):
-        return {(kind, problem.code) for kind, item in self.read(text) for problem in item.problems}
+        return {
+            (kind, problem.code) for kind, item in self.read_all(text) for problem in item.problems
+        }
 
     def test_clean_interchange_has_no_problem(self):
-        items = self.read(self.interchange())
+        items = self.read_all(self.interchange())
         self.assertEqual([kind for kind, _item in items], ["set", "set", "group", "interchange"])
         self.assertEqual(self.problems(self.interchange()), set())
 
     def test_several_interchanges_and_groups_in_one_file(self):
         text = self.interchange() + "\n" + self.interchange(sets=3).replace("*", "|")
-        kinds = [kind for kind, _item in self.read(text)]
+        kinds = [kind for kind, _item in self.read_all(text)]
         self.assertEqual(kinds.count("set"), 5)
         self.assertEqual(kinds.count("interchange"), 2)
 
@@ -154,7 +246,7 @@ class TestX12Envelopes(BaseCase):
         for garbage in ("", "hello world", "\x00\x01\x02" * 50, "ISA*00*short~", "UNB+UNOC:3+A+B'"):
             with self.subTest(garbage=garbage[:10]):
                 try:
-                    items = self.read(garbage)
+                    items = self.read_all(garbage)
                 except x12.X12Error as error:
                     self.assertEqual(error.problem.level, "interchange")
                 else:
@@ -166,11 +258,13 @@ class TestX12Envelopes(BaseCase):
         with self.assertRaises(x12.X12Error):
             for item in x12.Reader(text):
                 items.append(item)
-        self.assertEqual([kind for kind, _item in items][-1], "interchange", "what came before is kept")
+        self.assertEqual(
+            [kind for kind, _item in items][-1], "interchange", "what came before is kept"
+        )
 
     def test_unknown_and_missing_segments_are_located(self):
         text = self.interchange(sets=1).replace("LX*1~", "LX*1~ZZZ*1~").replace("B10**S1~", "")
-        [transaction] = [item for kind, item in self.read(text) if kind == "set"]
+        [transaction] = [item for kind, item in self.read_all(text) if kind == "set"]
         problems = tx.check(transaction)
         self.assertIn(("2", "ZZZ"), {(p.code, p.segment_id) for p in problems})
         self.assertIn(("3", "B10"), {(p.code, p.segment_id) for p in problems})
@@ -202,12 +296,18 @@ class TestX12Envelopes(BaseCase):
         self.assertEqual(clean, [["AK1", "QM", "11"], ["AK9", "A", "2", "2", "2"]])
 
     def test_envelope_errors_reject_in_the_997(self):
-        [ack] = self.acknowledge(self.interchange().replace("SE*5*0002", "SE*9*0002").replace("GE*2*11", "GE*5*11"))
+        [ack] = self.acknowledge(
+            self.interchange().replace("SE*5*0002", "SE*9*0002").replace("GE*2*11", "GE*5*11")
+        )
         self.assertIn(["AK5", "R", "4"], ack)
         self.assertEqual(ack[-1], ["AK9", "P", "2", "2", "1", "5"])
 
     def test_streaming_reads_in_small_chunks_the_same(self):
         text = self.interchange(sets=50)
         whole = [item.segments for kind, item in x12.Reader(text) if kind == "set"]
-        chunked = [item.segments for kind, item in x12.Reader(io.StringIO(text), chunk_size=7) if kind == "set"]
+        chunked = [
+            item.segments
+            for kind, item in x12.Reader(io.StringIO(text), chunk_size=7)
+            if kind == "set"
+        ]
         self.assertEqual(whole, chunked)

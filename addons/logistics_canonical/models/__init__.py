@@ -1,6 +1,7 @@
 # isort: skip_file
 # Order matters: Odoo creates tables in import order, and the SQL views and
 # helper tables of the runtime (last lines) read tables created above.
+from . import logistics_cached_config
 from . import res_partner
 from . import logistics_team
 from . import logistics_milestone_code

@@ -10,6 +10,7 @@ class LogisticsBackendKey(models.Model):
     once so a partner can rotate without downtime."""
 
     _name = "logistics.backend.key"
+    _inherit = ["logistics.cached.config"]
     _description = "Backend API Key"
     _order = "backend_id, id desc"
 
@@ -38,22 +39,6 @@ class LogisticsBackendKey(models.Model):
             }
         )
         return record, key
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        records = super().create(vals_list)
-        self.env.registry.clear_cache()
-        return records
-
-    def write(self, vals):
-        result = super().write(vals)
-        self.env.registry.clear_cache()
-        return result
-
-    def unlink(self):
-        result = super().unlink()
-        self.env.registry.clear_cache()
-        return result
 
     def action_revoke(self):
         self.write({"active": False})

@@ -8,6 +8,7 @@ class LogisticsNotificationRule(models.Model):
     replayed or duplicated event never mails a customer twice."""
 
     _name = "logistics.notification.rule"
+    _inherit = ["logistics.cached.config"]
     _description = "Customer Notification Rule"
     _order = "sequence, id"
 
@@ -29,19 +30,6 @@ class LogisticsNotificationRule(models.Model):
         required=True,
         domain=[("model", "=", "logistics.shipment")],
     )
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        self.env.registry.clear_cache()
-        return super().create(vals_list)
-
-    def write(self, vals):
-        self.env.registry.clear_cache()
-        return super().write(vals)
-
-    def unlink(self):
-        self.env.registry.clear_cache()
-        return super().unlink()
 
     @api.model
     @tools.ormcache()

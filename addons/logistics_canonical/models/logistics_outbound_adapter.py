@@ -1,14 +1,9 @@
 import json
 
-import requests
-
 from odoo import api, models, tools
 
-from ..lib import signature
-from ..lib.errors import PermanentError, TransientError
-
-# Answers worth trying again: the destination is busy or broken, not the message.
-RETRYABLE_STATUS = {408, 409, 425, 429, 500, 502, 503, 504}
+from ..lib import http_delivery, signature
+from ..lib.errors import PermanentError
 
 
 class LogisticsOutboundAdapter(models.AbstractModel):
@@ -63,24 +58,7 @@ class LogisticsOutboundAdapterWebhook(models.AbstractModel):
         }
         if backend.signing_secret:
             headers[signature.HEADER] = signature.sign(backend.signing_secret, body)
-        try:
-            response = requests.post(backend.base_url, data=body, headers=headers, timeout=(5, 15))
-        except requests.RequestException as error:
-            raise TransientError(f"{type(error).__name__}: {error}", code="unreachable") from error
-        if response.status_code in RETRYABLE_STATUS:
-            retry_after = response.headers.get("Retry-After", "")
-            raise TransientError(
-                f"HTTP {response.status_code}",
-                code=f"http_{response.status_code}",
-                retry_after=int(retry_after) if retry_after.isdigit() else None,
-            )
-        if response.status_code >= 400:
-            raise PermanentError(
-                f"HTTP {response.status_code}: {response.text[:500]}",
-                code=f"http_{response.status_code}",
-                exception_type="invalid_message",
-            )
-        return response.status_code
+        return http_delivery.post(backend.base_url, body, headers)
 
 
 class LogisticsOutboundAdapterMail(models.AbstractModel):

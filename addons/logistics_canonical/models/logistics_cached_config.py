@@ -1,0 +1,25 @@
+from odoo import api, models
+
+
+class LogisticsCachedConfig(models.AbstractModel):
+    """Configuration that hot paths read through per-worker caches (ormcache):
+    any change clears the caches of every worker."""
+
+    _name = "logistics.cached.config"
+    _description = "Configuration read through caches"
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        records = super().create(vals_list)
+        self.env.registry.clear_cache()
+        return records
+
+    def write(self, vals):
+        result = super().write(vals)
+        self.env.registry.clear_cache()
+        return result
+
+    def unlink(self):
+        result = super().unlink()
+        self.env.registry.clear_cache()
+        return result
