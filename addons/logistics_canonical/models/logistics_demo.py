@@ -1,3 +1,4 @@
+import json
 import random
 from datetime import timedelta
 
@@ -130,6 +131,34 @@ class LogisticsDemo(models.AbstractModel):
                 backend, shipment, f"{backend.code.upper()}-{10000 + index}", kind="load id"
             )
             self._demo_history(shipment, progress, twist, pickup, backend, codes, rng)
+        self._demo_dead_letter(backends[0])
+
+    @api.model
+    def _demo_dead_letter(self, backend):
+        """A message whose processing kept failing: what replay is for."""
+        event = {
+            "shipment_ref": "TMS-99001",
+            "code": "PICKED_UP",
+            "event_time": "2026-01-05T08:10:00-06:00",
+            "location": {"name": "Chicago DC"},
+        }
+        message = self.env["logistics.integration.message"].create(
+            {
+                "backend_id": backend.id,
+                "idempotency_key": "demo-dead-letter-1",
+                "correlation_id": "demo-tms-timeouts",
+                "payload": json.dumps(event),
+                "content_type": "application/json",
+                "shipment_ref": event["shipment_ref"],
+                "state": "dead",
+                "attempts": backend.max_attempts,
+                "error_code": "timeout",
+                "error_message": "TMS lookup timed out after 15 s (5 attempts)",
+            }
+        )
+        self.env["logistics.inbox"]._raise_exception(
+            message, "dead_letter", "TMS lookup timed out after 15 s (5 attempts)"
+        )
 
     @api.model
     def _demo_pickup_offset(self, progress, rng):
