@@ -453,3 +453,13 @@ class TestEdiFlows(EdiCase):
         self.assertEqual(problems, [])
         self.assertEqual(str(invoice["total"]), "999.50", "only valid charges are invoiced")
         self.assertEqual(len(invoice["charges"]), 2)
+
+    def test_interchange_above_the_body_limit_is_refused_clearly(self):
+        self.env["ir.config_parameter"].set_param("logistics.api.max_body_bytes", "2000")
+        sets = [
+            ("214", f"{n:04d}", self.status_214(f"LOAD-{n}", ("AF", "2024-05-01T08:30:00-05:00")))
+            for n in range(1, 40)
+        ]
+        response = self.post_edi(self.interchange(sets))
+        self.assertEqual(response.status_code, 413)
+        self.assertEqual(response.json()["error"]["code"], "payload_too_large")

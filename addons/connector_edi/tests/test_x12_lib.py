@@ -311,3 +311,26 @@ class TestX12Envelopes(BaseCase):
             if kind == "set"
         ]
         self.assertEqual(whole, chunked)
+
+    def test_unusable_separators_are_a_clear_error(self):
+        good = self.interchange(sets=1)
+        isa_end = good.index("~")
+        cases = {
+            "alphanumeric element separator": good.replace("*", "A"),
+            "separator equal to the terminator": good[: isa_end - 1] + "~" + good[isa_end:],
+            "ISA of the wrong length": good.replace("*00*", "*000*", 1),
+        }
+        for reason, bad in cases.items():
+            with self.subTest(reason=reason), self.assertRaises(x12.X12Error) as caught:
+                list(x12.Reader(bad))
+            self.assertEqual(caught.exception.problem.level, "interchange")
+
+    def test_a_large_interchange_streams_whole(self):
+        text = self.interchange(sets=5000)
+        sets = [
+            item
+            for kind, item in x12.Reader(io.StringIO(text), keep_segments=False)
+            if kind == "set"
+        ]
+        self.assertEqual(len(sets), 5000)
+        self.assertFalse(any(s.problems for s in sets))

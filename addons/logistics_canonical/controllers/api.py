@@ -316,6 +316,8 @@ class LogisticsApi(http.Controller):
             raise ApiError(400, "invalid_encoding", f"body is not UTF-8: {error}") from error
         except ValueError as error:
             raise ApiError(400, "invalid_json", f"body is not JSON: {error}") from error
+        except RecursionError as error:
+            raise ApiError(400, "invalid_json", "body is nested too deeply") from error
 
     # --- helpers --------------------------------------------------------------
 

@@ -117,6 +117,7 @@ class TestInboundApi(ApiCase):
                 "location/country",
             ),
             (json.dumps([1, 2]).encode(), {}, 422, "validation_failed", ""),
+            (b"[" * 100000 + b"]" * 100000, {}, 400, "invalid_json", None),
             (
                 json.dumps({"shipment_ref": "A", "event_time": "2024-05-01T10:00:00Z"}).encode(),
                 {},
