@@ -14,12 +14,11 @@ import http.server
 import random
 import sys
 import threading
-import time
-import xmlrpc.client
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import requests
+from common import connect, fresh_api_key, run
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "addons" / "connector_edi"))
 from lib import x12
@@ -33,30 +32,13 @@ CITIES = [("CHICAGO", "IL"), ("INDIANAPOLIS", "IN"), ("MEMPHIS", "TN"), ("DALLAS
 
 
 def provision(url, db, login, password, listen_url):
-    common = xmlrpc.client.ServerProxy(f"{url}/xmlrpc/2/common")
-    uid = common.authenticate(db, login, password, {})
-    models = xmlrpc.client.ServerProxy(f"{url}/xmlrpc/2/object", allow_none=True)
-
-    def call(model, method, *args, **kwargs):
-        return models.execute_kw(db, uid, password, model, method, list(args), kwargs)
-
+    """Point the demo EDI backend at our endpoint and get a fresh API key."""
+    call = connect(url, db, login, password)
     found = call("logistics.backend", "search", [("code", "=", BACKEND_CODE)])
     if not found:
         sys.exit(f"edi partner: no backend {BACKEND_CODE} (install connector_edi with demo data)")
     call("logistics.backend", "write", found, {"base_url": listen_url})
-    call(
-        "logistics.backend.key",
-        "write",
-        call("logistics.backend.key", "search", [("backend_id", "in", found)]),
-        {"active": False},
-    )
-    wizard = call(
-        "logistics.backend.key.generate",
-        "create",
-        {"backend_id": found[0], "name": "sandbox partner"},
-    )
-    call("logistics.backend.key.generate", "action_generate", [wizard])
-    return call("logistics.backend.key.generate", "read", [wizard], ["key"])[0]["key"]
+    return fresh_api_key(call, found[0], "sandbox partner")
 
 
 class Partner:
@@ -240,18 +222,8 @@ def main():
     )
     partner = Partner(args.url, key, random.Random())
     server = serve(partner, args.port)
-    deadline, unreachable_since = time.monotonic() + args.duration, None
     try:
-        while time.monotonic() < deadline:
-            try:
-                partner.tick()
-                unreachable_since = None
-            except requests.RequestException:
-                unreachable_since = unreachable_since or time.monotonic()
-                if time.monotonic() - unreachable_since > 60:
-                    print("edi partner: hub unreachable for 60 s, stopping", flush=True)
-                    return
-            time.sleep(args.interval)
+        run(partner.tick, args.interval, args.duration, "edi partner")
     finally:
         server.shutdown()
 

@@ -13,13 +13,11 @@ Usage: python feeder.py --url http://127.0.0.1:8069 --db logistics_demo
 import argparse
 import json
 import random
-import sys
-import time
 import uuid
-import xmlrpc.client
 from datetime import datetime, timedelta, timezone
 
 import requests
+from common import connect, fresh_api_key, run
 
 BACKEND_CODE = "demo_feeder"
 # canonical code, or (X12 AT7 status code) for the steps a carrier reports in X12 terms
@@ -45,15 +43,7 @@ DELAY_REASONS = [("AH", "Weather"), ("AO", "Traffic"), ("AJ", "Driver hours exha
 
 def provision(url, db, login, password):
     """Create (once) the feeder's backend and give it a fresh API key."""
-    common = xmlrpc.client.ServerProxy(f"{url}/xmlrpc/2/common")
-    uid = common.authenticate(db, login, password, {})
-    if not uid:
-        sys.exit(f"feeder: cannot log in to {db} as {login}")
-    models = xmlrpc.client.ServerProxy(f"{url}/xmlrpc/2/object", allow_none=True)
-
-    def call(model, method, *args, **kwargs):
-        return models.execute_kw(db, uid, password, model, method, list(args), kwargs)
-
+    call = connect(url, db, login, password)
     found = call("logistics.backend", "search", [("code", "=", BACKEND_CODE)])
     backend_id = (
         found[0]
@@ -71,15 +61,7 @@ def provision(url, db, login, password):
             },
         )
     )
-    old_keys = call("logistics.backend.key", "search", [("backend_id", "=", backend_id)])
-    call("logistics.backend.key", "write", old_keys, {"active": False})
-    wizard = call(
-        "logistics.backend.key.generate",
-        "create",
-        {"backend_id": backend_id, "name": f"feeder {datetime.now():%Y-%m-%d %H:%M}"},
-    )
-    call("logistics.backend.key.generate", "action_generate", [wizard])
-    return call("logistics.backend.key.generate", "read", [wizard], ["key"])[0]["key"]
+    return fresh_api_key(call, backend_id, f"feeder {datetime.now():%Y-%m-%d %H:%M}")
 
 
 class Shipment:
@@ -191,19 +173,19 @@ def main():
     feeder = Feeder(
         args.url, key, random.Random(args.seed if args.seed is not None else uuid.uuid4().int)
     )
-    deadline, unreachable_since = time.monotonic() + args.duration, None
     print(f"feeder: streaming events to {args.url} as backend {BACKEND_CODE}", flush=True)
-    while time.monotonic() < deadline and not (args.max_events and feeder.sent >= args.max_events):
-        try:
-            for event in feeder.next_events():
-                feeder.send(event)
-            unreachable_since = None
-        except requests.RequestException:
-            unreachable_since = unreachable_since or time.monotonic()
-            if time.monotonic() - unreachable_since > 60:
-                print("feeder: server unreachable for 60 s, stopping", flush=True)
-                return
-        time.sleep(args.interval)
+
+    def tick():
+        for event in feeder.next_events():
+            feeder.send(event)
+
+    run(
+        tick,
+        args.interval,
+        args.duration,
+        "feeder",
+        done=lambda: bool(args.max_events) and feeder.sent >= args.max_events,
+    )
     print(f"feeder: done, {feeder.sent} events sent", flush=True)
 
 

@@ -98,6 +98,75 @@ class LogisticsApi(http.Controller):
             200, openapi.document(base_url, self._setting("batch_max_events", DEFAULT_BATCH_MAX))
         )
 
+    # --- subscriptions -----------------------------------------------------------
+
+    @http.route(
+        "/logistics/v1/subscriptions",
+        type="http",
+        auth="none",
+        methods=["GET", "POST"],
+        csrf=False,
+        save_session=False,
+        readonly=False,
+    )
+    def subscriptions(self):
+        """A partner's webhooks for the milestones of its own shipments: list them
+        (GET) or add one (POST ``{"url", "milestones"?}``; the signing secret is
+        in the answer, once)."""
+        correlation_id = self._correlation_id()
+        try:
+            caller = self._subscriber()
+            Subscription = request.env["logistics.backend"].sudo()
+            if request.httprequest.method == "GET":
+                found = Subscription.search(caller._subscriptions_domain())
+                return self._json(200, {"subscriptions": [s._subscription_json() for s in found]})
+            self._check_content_type()
+            document = self._parse_json(self._read_body())
+            problems = caller._subscription_problems(document)
+            if problems:
+                raise ApiError(422, "validation_failed", "the subscription is not valid", problems)
+            subscription, secret = caller._subscribe(
+                document["url"], document.get("milestones") or []
+            )
+            request.env.cr.commit()  # pylint: disable=invalid-commit
+        except ApiError as error:
+            return self._error(error, correlation_id)
+        return self._json(201, {**subscription._subscription_json(), "signing_secret": secret})
+
+    @http.route(
+        "/logistics/v1/subscriptions/<int:subscription_id>",
+        type="http",
+        auth="none",
+        methods=["DELETE"],
+        csrf=False,
+        save_session=False,
+        readonly=False,
+    )
+    def unsubscribe(self, subscription_id):
+        correlation_id = self._correlation_id()
+        try:
+            caller = self._subscriber()
+            found = (
+                request.env["logistics.backend"]
+                .sudo()
+                .search([*caller._subscriptions_domain(), ("id", "=", subscription_id)])
+            )
+            if not found:
+                raise ApiError(404, "not_found", f"no subscription {subscription_id} of yours")
+            found.active = False
+        except ApiError as error:
+            return self._error(error, correlation_id)
+        return request.make_response("", status=204)
+
+    def _subscriber(self):
+        target = self._authenticate()
+        caller = request.env["logistics.backend"].sudo().browse(target.id)
+        if not caller.partner_id:
+            raise ApiError(
+                403, "forbidden", "this backend is no customer or partner: it cannot subscribe"
+            )
+        return caller
+
     # --- intake ---------------------------------------------------------------
 
     def _intake(self, batch):

@@ -140,6 +140,103 @@ def document(server_url, batch_max):
                     },
                 }
             },
+            "/logistics/v1/subscriptions": {
+                "get": {
+                    "operationId": "listSubscriptions",
+                    "summary": "Your webhooks for the milestones of your shipments",
+                    "responses": {
+                        "200": {
+                            "description": "Your subscriptions.",
+                            "content": {
+                                "application/json": {
+                                    "schema": {
+                                        "type": "object",
+                                        "properties": {
+                                            "subscriptions": {
+                                                "type": "array",
+                                                "items": {
+                                                    "$ref": "#/components/schemas/Subscription"
+                                                },
+                                            }
+                                        },
+                                    }
+                                }
+                            },
+                        },
+                        "401": _error_response("Missing or invalid API key."),
+                        "403": _error_response("The key's backend is not a customer or partner."),
+                    },
+                },
+                "post": {
+                    "operationId": "subscribe",
+                    "summary": "Have the milestones of your shipments posted to a URL, signed",
+                    "requestBody": {
+                        "required": True,
+                        "content": {
+                            "application/json": {
+                                "schema": {
+                                    "type": "object",
+                                    "required": ["url"],
+                                    "additionalProperties": False,
+                                    "properties": {
+                                        "url": {"type": "string", "format": "uri"},
+                                        "milestones": {
+                                            "type": "array",
+                                            "items": {"type": "string"},
+                                            "description": "Canonical codes to receive; empty: all.",
+                                        },
+                                    },
+                                }
+                            }
+                        },
+                    },
+                    "responses": {
+                        "201": {
+                            "description": "Created. The signing secret is shown once: deliveries carry "
+                            "X-Logistics-Signature computed with it.",
+                            "content": {
+                                "application/json": {
+                                    "schema": {
+                                        "allOf": [
+                                            {"$ref": "#/components/schemas/Subscription"},
+                                            {
+                                                "type": "object",
+                                                "properties": {
+                                                    "signing_secret": {"type": "string"}
+                                                },
+                                            },
+                                        ],
+                                    }
+                                }
+                            },
+                        },
+                        "400": _error_response("Body is not JSON."),
+                        "401": _error_response("Missing or invalid API key."),
+                        "403": _error_response("The key's backend is not a customer or partner."),
+                        "415": _error_response("Content-Type is not application/json."),
+                        "422": _error_response("Not an http(s) URL, or unknown milestone codes."),
+                    },
+                },
+            },
+            "/logistics/v1/subscriptions/{subscription_id}": {
+                "delete": {
+                    "operationId": "unsubscribe",
+                    "summary": "Stop a subscription",
+                    "parameters": [
+                        {
+                            "name": "subscription_id",
+                            "in": "path",
+                            "required": True,
+                            "schema": {"type": "integer"},
+                        }
+                    ],
+                    "responses": {
+                        "204": {"description": "Stopped."},
+                        "401": _error_response("Missing or invalid API key."),
+                        "404": _error_response("No such subscription of yours."),
+                    },
+                }
+            },
             "/logistics/v1/messages/{message_id}": {
                 "get": {
                     "operationId": "getMessage",
@@ -227,6 +324,15 @@ def document(server_url, batch_max):
                                 },
                             },
                         },
+                    },
+                },
+                "Subscription": {
+                    "type": "object",
+                    "properties": {
+                        "subscription_id": {"type": "integer"},
+                        "url": {"type": "string"},
+                        "milestones": {"type": "array", "items": {"type": "string"}},
+                        "circuit": {"type": "string", "enum": ["closed", "open", "half_open"]},
                     },
                 },
                 "MessageState": {

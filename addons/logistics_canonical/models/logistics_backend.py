@@ -1,6 +1,8 @@
 import json
+import secrets
 from datetime import datetime
 from typing import NamedTuple
+from urllib.parse import urlsplit
 
 from odoo import api, fields, models, tools
 from odoo.exceptions import ValidationError
@@ -54,7 +56,8 @@ class LogisticsBackend(models.Model):
 
     _name = "logistics.backend"
     _description = "Logistics Backend"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "logistics.cached.config"]
+    _cached_fields = CACHED_FIELDS  # circuit updates, frequent, leave the caches alone
     _order = "sequence, name"
 
     name = fields.Char(required=True, tracking=True)
@@ -188,24 +191,6 @@ class LogisticsBackend(models.Model):
             except ValueError as error:
                 raise ValidationError(str(error)) from error
 
-    @api.model_create_multi
-    def create(self, vals_list):
-        backends = super().create(vals_list)
-        self.env.registry.clear_cache()
-        return backends
-
-    def write(self, vals):
-        result = super().write(vals)
-        if CACHED_FIELDS.intersection(vals):
-            # every worker's caches must see the change at once
-            self.env.registry.clear_cache()
-        return result
-
-    def unlink(self):
-        result = super().unlink()
-        self.env.registry.clear_cache()
-        return result
-
     def _inbox_target(self, expires_at=None):
         """What the inbox needs to know of this backend, as an immutable value."""
         self.ensure_one()
@@ -265,6 +250,76 @@ class LogisticsBackend(models.Model):
         return (
             payload if isinstance(payload, str) else json.dumps(payload, sort_keys=True)
         ), "json"
+
+    # --- webhook subscriptions made through the API -------------------------------
+
+    def _subscriptions_domain(self):
+        """The webhook subscriptions of this backend's partner (its own shipments)."""
+        return [
+            ("adapter", "=", "webhook"),
+            ("partner_id", "=", self.partner_id.commercial_partner_id.id),
+            ("company_id", "=", self.company_id.id),
+            ("environment", "=", self.environment),
+        ]
+
+    def _subscription_problems(self, document):
+        if not isinstance(document, dict):
+            return [{"field": "", "message": "a subscription is a JSON object"}]
+        problems = []
+        url = urlsplit(document.get("url") or "") if isinstance(document.get("url"), str) else None
+        if not url or url.scheme not in ("http", "https") or not url.hostname:
+            problems.append({"field": "url", "message": "an http(s) URL is required"})
+        milestones = document.get("milestones") or []
+        known = set(self.env["logistics.milestone.code"].search([]).mapped("code"))
+        if not isinstance(milestones, list) or not set(milestones) <= known:
+            problems.append(
+                {
+                    "field": "milestones",
+                    "message": f"a list of canonical codes among {sorted(known)}",
+                }
+            )
+        extra = set(document) - {"url", "milestones"}
+        if extra:
+            problems.append({"field": sorted(extra)[0], "message": "unknown field"})
+        return problems
+
+    def _subscribe(self, url, milestone_codes):
+        """Create a signed webhook for this backend's partner; return it and its secret."""
+        self.ensure_one()
+        secret = secrets.token_urlsafe(32)
+        partner = self.partner_id.commercial_partner_id
+        subscription = self.create(
+            {
+                "name": self.env._("%(partner)s webhook %(url)s", partner=partner.name, url=url)[
+                    :120
+                ],
+                "code": f"hook_{secrets.token_hex(4)}",
+                "adapter": "webhook",
+                "environment": self.environment,
+                "company_id": self.company_id.id,
+                "partner_id": partner.id,
+                "base_url": url,
+                "signing_secret": secret,
+                "subscribed_code_ids": [
+                    (
+                        6,
+                        0,
+                        self.env["logistics.milestone.code"]
+                        .search([("code", "in", milestone_codes)])
+                        .ids,
+                    )
+                ],
+            }
+        )
+        return subscription, secret
+
+    def _subscription_json(self):
+        return {
+            "subscription_id": self.id,
+            "url": self.sudo().base_url,
+            "milestones": self.subscribed_code_ids.mapped("code"),
+            "circuit": self.circuit_state,
+        }
 
     @api.model
     def _mail_backend(self, company):

@@ -7,6 +7,8 @@ class LogisticsCachedConfig(models.AbstractModel):
 
     _name = "logistics.cached.config"
     _description = "Configuration read through caches"
+    # Fields the caches hold; None: all of them. Writes of other fields keep the caches.
+    _cached_fields = None
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -16,7 +18,8 @@ class LogisticsCachedConfig(models.AbstractModel):
 
     def write(self, vals):
         result = super().write(vals)
-        self.env.registry.clear_cache()
+        if self._cached_fields is None or self._cached_fields.intersection(vals):
+            self.env.registry.clear_cache()
         return result
 
     def unlink(self):

@@ -27,6 +27,8 @@ class LogisticsMilestoneCode(models.Model):
     """
 
     _name = "logistics.milestone.code"
+    _inherit = ["logistics.cached.config"]
+    _cached_fields = {"code", "active"}
     _description = "Canonical Milestone Code"
     _order = "sequence, rank, code"
     _rec_name = "name"
@@ -78,13 +80,3 @@ class LogisticsMilestoneCode(models.Model):
     @tools.ormcache("code")
     def _id_by_code(self, code):
         return self.search([("code", "=", code)], limit=1).id
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        self.env.registry.clear_cache()
-        return super().create(vals_list)
-
-    def write(self, vals):
-        if "code" in vals or "active" in vals:
-            self.env.registry.clear_cache()
-        return super().write(vals)

@@ -8,6 +8,7 @@ from . import (
     test_pipeline,
     test_runtime_lib,
     test_shipment_status,
+    test_subscriptions_api,
     test_timeutil,
     test_tracking,
     test_ui_tour,

@@ -274,12 +274,19 @@ class TestInboundApi(ApiCase):
                 ("/logistics/v1/events", "post"),
                 ("/logistics/v1/events/batch", "post"),
                 ("/logistics/v1/messages/{message_id}", "get"),
+                ("/logistics/v1/subscriptions", "get"),
+                ("/logistics/v1/subscriptions", "post"),
+                ("/logistics/v1/subscriptions/{subscription_id}", "delete"),
             },
         )
         documented = set(document["paths"]["/logistics/v1/events"]["post"]["responses"])
         self.assertEqual(
             documented, {"200", "202", "400", "401", "403", "413", "415", "422", "429"}
         )
-        for path in ("/logistics/v1/events", "/logistics/v1/events/batch"):
+        for path in (
+            "/logistics/v1/events",
+            "/logistics/v1/events/batch",
+            "/logistics/v1/subscriptions",
+        ):
             # every documented POST route exists and authenticates
             self.assertEqual(self.url_open(path, data=b"{}").status_code, 401)
