@@ -25,7 +25,9 @@ def fresh_api_key(call, backend_id, name):
     """Revoke the backend's keys and return a new one (shown once, like to a partner)."""
     old = call("logistics.backend.key", "search", [("backend_id", "=", backend_id)])
     call("logistics.backend.key", "write", old, {"active": False})
-    wizard = call("logistics.backend.key.generate", "create", {"backend_id": backend_id, "name": name})
+    wizard = call(
+        "logistics.backend.key.generate", "create", {"backend_id": backend_id, "name": name}
+    )
     call("logistics.backend.key.generate", "action_generate", [wizard])
     return call("logistics.backend.key.generate", "read", [wizard], ["key"])[0]["key"]
 

@@ -8,6 +8,14 @@ class LogisticsShipment(models.Model):
     edi_tender_backend_id = fields.Many2one(
         "logistics.backend", compute="_compute_edi_tender_backend_id", string="Tendered by (EDI)"
     )
+    edi_invoices_customer = fields.Boolean(
+        compute="_compute_edi_invoices_customer",
+        help="The customer receives freight invoices as EDI 210.",
+    )
+
+    def _compute_edi_invoices_customer(self):
+        for shipment in self:
+            shipment.edi_invoices_customer = bool(shipment._edi_invoice_profile())
 
     def _compute_edi_tender_backend_id(self):
         for shipment in self:

@@ -156,6 +156,25 @@ class LogisticsDemo(models.AbstractModel):
                 "error_message": "TMS lookup timed out after 15 s (5 attempts)",
             }
         )
+        message._add_trace(
+            [
+                {
+                    "attempt": attempt,
+                    "at": f"2026-01-05 14:1{attempt}:00",
+                    "step": step,
+                    "outcome": outcome,
+                    "ms": ms,
+                    "detail": detail,
+                }
+                for attempt in range(1, backend.max_attempts + 1)
+                for step, outcome, ms, detail in (
+                    ("decode", "ok", 0.4, ""),
+                    ("map", "ok", 0.6, ""),
+                    ("apply", "error", 15000.0, "TransientError: TMS lookup timed out after 15 s"),
+                    ("result", "queued" if attempt < backend.max_attempts else "dead", 15001.0, ""),
+                )
+            ]
+        )
         self.env["logistics.inbox"]._raise_exception(
             message, "dead_letter", "TMS lookup timed out after 15 s (5 attempts)"
         )

@@ -17,21 +17,36 @@ class TestSubscriptionsApi(ApiCase):
         cls.customer = cls.env["res.partner"].create({"name": "Self-service Customer"})
         cls.other = cls.env["res.partner"].create({"name": "Someone Else"})
         cls.client = cls.env["logistics.backend"].create(
-            {"name": "Customer portal client", "code": "customer_client", "partner_id": cls.customer.id,
-             "environment": "production"}
+            {
+                "name": "Customer portal client",
+                "code": "customer_client",
+                "partner_id": cls.customer.id,
+                "environment": "production",
+            }
         )
         _record, cls.client_key = cls.env["logistics.backend.key"]._generate(cls.client)
 
     def call(self, method, path="/logistics/v1/subscriptions", body=None, key=None):
-        headers = {"Authorization": f"Bearer {key or self.client_key}", "Content-Type": "application/json"}
-        return self.opener.request(method, self.base_url() + path, data=json.dumps(body) if body is not None else None,
-                                   headers=headers, timeout=10)
+        headers = {
+            "Authorization": f"Bearer {key or self.client_key}",
+            "Content-Type": "application/json",
+        }
+        return self.opener.request(
+            method,
+            self.base_url() + path,
+            data=json.dumps(body) if body is not None else None,
+            headers=headers,
+            timeout=10,
+        )
 
     def milestone(self, shipment, code):
-        return self.env["logistics.milestone"].create({
-            "shipment_id": shipment.id, "event_time": "2024-05-01 10:00:00",
-            "milestone_code_id": self.env["logistics.milestone.code"]._by_code(code).id,
-        })
+        return self.env["logistics.milestone"].create(
+            {
+                "shipment_id": shipment.id,
+                "event_time": "2024-05-01 10:00:00",
+                "milestone_code_id": self.env["logistics.milestone.code"]._by_code(code).id,
+            }
+        )
 
     def test_subscribe_receive_list_and_stop(self):
         with SandboxServer() as server:
@@ -54,12 +69,21 @@ class TestSubscriptionsApi(ApiCase):
         listed = self.call("GET").json()["subscriptions"]
         self.assertEqual([s["subscription_id"] for s in listed], [answer["subscription_id"]])
         self.assertNotIn("signing_secret", listed[0], "the secret is shown once")
-        self.assertEqual(self.call("DELETE", f"/logistics/v1/subscriptions/{answer['subscription_id']}").status_code, 204)
+        self.assertEqual(
+            self.call(
+                "DELETE", f"/logistics/v1/subscriptions/{answer['subscription_id']}"
+            ).status_code,
+            204,
+        )
         self.assertEqual(self.call("GET").json()["subscriptions"], [])
 
     def test_refusals(self):
-        for body, field in (({"url": "ftp://x"}, "url"), ({"url": "https://x.test", "milestones": ["NOPE"]}, "milestones"),
-                            ({"url": "https://x.test", "color": "red"}, "color"), ({}, "url")):
+        for body, field in (
+            ({"url": "ftp://x"}, "url"),
+            ({"url": "https://x.test", "milestones": ["NOPE"]}, "milestones"),
+            ({"url": "https://x.test", "color": "red"}, "color"),
+            ({}, "url"),
+        ):
             with self.subTest(body=body):
                 response = self.call("POST", body=body)
                 self.assertEqual(response.status_code, 422, response.text)
@@ -68,8 +92,19 @@ class TestSubscriptionsApi(ApiCase):
         self.assertEqual(self.call("GET", key=self.key).status_code, 403)
         # nor can anyone stop another partner's subscription
         hook, _secret = self.client._subscribe("https://x.test/hook", [])
-        outsider = self.env["logistics.backend"].create({"name": "Outsider", "code": "outsider", "partner_id": self.other.id,
-                                                         "environment": "production"})
+        outsider = self.env["logistics.backend"].create(
+            {
+                "name": "Outsider",
+                "code": "outsider",
+                "partner_id": self.other.id,
+                "environment": "production",
+            }
+        )
         _record, outsider_key = self.env["logistics.backend.key"]._generate(outsider)
-        self.assertEqual(self.call("DELETE", f"/logistics/v1/subscriptions/{hook.id}", key=outsider_key).status_code, 404)
+        self.assertEqual(
+            self.call(
+                "DELETE", f"/logistics/v1/subscriptions/{hook.id}", key=outsider_key
+            ).status_code,
+            404,
+        )
         self.assertTrue(hook.active)
