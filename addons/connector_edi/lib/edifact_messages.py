@@ -10,8 +10,8 @@ from datetime import datetime, timedelta, timezone
 
 from .edifact import Problem, value
 
-STANDARD_AGENCIES = {"", "6"}
-LOCATION_QUALIFIERS = {"5": "departure", "8": "destination", "35": "event", "11": "discharge"}
+# STS C555 agencies of the UN/ECE Rec. 24 list itself; others are carriers' own codes.
+STANDARD_AGENCIES = ("", "6")
 
 
 def edifact_time(element, default_offset_minutes=0, position=0, segment="DTM"):

@@ -6,9 +6,9 @@ from odoo.addons.logistics_canonical.lib.errors import PermanentError
 from ..lib import edifact, x12
 from ..lib import edifact_messages as em
 from ..lib import x12_transactions as tx
+from ..lib.edifact_messages import STANDARD_AGENCIES
 
 X12_READERS = {"214": tx.read_214, "204": tx.read_204, "210": tx.read_210}
-STANDARD_AGENCIES = ("", "6")
 
 
 class LogisticsProcessorEdi(models.AbstractModel):
