@@ -2,6 +2,8 @@
 know: delivered (the status), worth retrying (TransientError), or refused for
 good (PermanentError)."""
 
+from urllib.parse import urlsplit
+
 import requests
 
 from .errors import PermanentError, TransientError
@@ -10,17 +12,25 @@ from .errors import PermanentError, TransientError
 RETRYABLE_STATUS = {408, 409, 425, 429, 500, 502, 503, 504}
 
 
+MAX_RETRY_AFTER = 3600
+
+
 def post(url, body, headers, timeout=(5, 30)):
     try:
-        response = requests.post(url, data=body, headers=headers, timeout=timeout)
+        response = requests.post(
+            url, data=body, headers=headers, timeout=timeout, allow_redirects=False
+        )
     except requests.RequestException as error:
-        raise TransientError(f"{type(error).__name__}: {error}", code="unreachable") from error
+        # the error text holds the URL's path and query, which may carry a token
+        host = urlsplit(url).hostname
+        raise TransientError(
+            f"{type(error).__name__} reaching {host}", code="unreachable"
+        ) from error
     if response.status_code in RETRYABLE_STATUS:
-        retry_after = response.headers.get("Retry-After", "")
         raise TransientError(
             f"HTTP {response.status_code}",
             code=f"http_{response.status_code}",
-            retry_after=int(retry_after) if retry_after.isdigit() else None,
+            retry_after=_retry_after(response.headers.get("Retry-After", "")),
         )
     if response.status_code >= 400:
         raise PermanentError(
@@ -29,3 +39,11 @@ def post(url, body, headers, timeout=(5, 30)):
             exception_type="invalid_message",
         )
     return response.status_code
+
+
+def _retry_after(value):
+    """Seconds a Retry-After header asks for, if it is a sane number of them."""
+    value = value.strip()
+    if value.isascii() and value.isdigit():
+        return min(int(value), MAX_RETRY_AFTER)
+    return None

@@ -31,6 +31,25 @@ TRANSIENT_DB_ERRORS = (
 )
 
 
+def job_waiting(env, identity, description, eta=None):
+    """Will a job of this lane run by ``eta`` (now, when None) anyway?
+
+    Jobs due now carry the identity key (an indexed look-up, the common case
+    under load). Jobs scheduled for later carry none, so that a later one never
+    hides an earlier one; they are found by their description."""
+    env["queue.job"].flush_model(["state", "eta"])
+    env.cr.execute(
+        """
+        SELECT 1 FROM queue_job
+         WHERE state IN ('pending', 'enqueued', 'wait_dependencies')
+           AND (identity_key = %s OR (%s IS NOT NULL AND name = %s AND eta <= %s))
+         LIMIT 1
+        """,
+        [identity, eta, description, eta],
+    )
+    return bool(env.cr.fetchone())
+
+
 def _lane_key(backend_id, partition, channel):
     return backend_id * 1000 + partition * 10 + list(CHANNELS).index(channel)
 
@@ -201,24 +220,17 @@ class LogisticsInbox(models.AbstractModel):
 
         Called after the messages are committed: a drain seen waiting here has
         not started yet, so it will see them."""
-        identity = None if eta else f"logistics-drain-{backend_id}-{partition}-{channel}"
-        if identity:
-            # the common case under load, answered by one indexed query
-            self.env.cr.execute(
-                """
-                SELECT 1 FROM queue_job WHERE identity_key = %s
-                   AND state IN ('pending', 'enqueued', 'wait_dependencies') LIMIT 1
-                """,
-                [identity],
-            )
-            if self.env.cr.fetchone():
-                return
+        identity = f"logistics-drain-{backend_id}-{partition}-{channel}"
+        description = f"Process inbox of backend {backend_id} (lane {partition}, {channel})"
+        if job_waiting(self.env, identity, description, eta):
+            return
         self.with_delay(
             channel=CHANNELS[channel],
             priority=5 if channel == "realtime" else 15,
-            identity_key=identity,
+            # a later job must not hide an earlier one: only jobs due now share a key
+            identity_key=None if eta else identity,
             eta=eta,
-            description=f"Process inbox of backend {backend_id} (lane {partition}, {channel})",
+            description=description,
         )._drain(backend_id, partition, channel)
 
     @api.model
@@ -227,6 +239,7 @@ class LogisticsInbox(models.AbstractModel):
         forget old rate-limit counters."""
         self._revive_dead_drains()
         self._requeue_stuck()
+        self.env["logistics.outbox"]._maintenance()
         self.env.cr.execute(
             "DELETE FROM logistics_rate_window WHERE window_start < now() - interval '1 hour'"
         )
@@ -504,9 +517,20 @@ class LogisticsInbox(models.AbstractModel):
         _logger.info("message %s [%s]: %s (%s)", message.id, message.correlation_id, state, code)
 
     def _raise_exception(self, message, type_code, text, field=None):
-        """Open one exception per message and type; a repeated failure adds to its history."""
-        exception_type = self.env["logistics.exception.type"].search(
-            [("code", "=", type_code)], limit=1
+        """Open one exception per message and type; a repeated failure adds to
+        its history. Bookkeeping must never break the drain: if it fails, the
+        message still records its failure and the error is logged."""
+        try:
+            with self.env.cr.savepoint():
+                return self._open_exception(message, type_code, text, field)
+        except Exception:
+            _logger.exception("message %s: could not open a %s exception", message.id, type_code)
+            return self.env["logistics.exception"]
+
+    def _open_exception(self, message, type_code, text, field):
+        Type = self.env["logistics.exception.type"].with_context(active_test=False)
+        exception_type = Type.search([("code", "=", type_code)], limit=1) or Type.search(
+            [("code", "=", "invalid_message")], limit=1
         )
         open_one = message.exception_ids.filtered(
             lambda e: e.exception_type_id == exception_type and e.state in ("new", "assigned")

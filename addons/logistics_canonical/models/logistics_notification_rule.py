@@ -53,6 +53,8 @@ class LogisticsNotificationRule(models.Model):
         if not rules:
             return
         backend = self.env["logistics.backend"]._mail_backend(shipment.company_id)
+        if not backend.active:
+            return
         for rule in rules:
             self.env["logistics.outbox"]._enqueue(
                 backend,

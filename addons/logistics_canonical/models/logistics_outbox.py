@@ -1,4 +1,6 @@
 import logging
+import time
+from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.tools import SQL
@@ -6,10 +8,13 @@ from odoo.tools import SQL
 from odoo.addons.queue_job.exception import RetryableJobError
 
 from ..lib.errors import PermanentError, TransientError
+from ..lib.transactions import commit
+from .logistics_inbox import job_waiting
 
 _logger = logging.getLogger(__name__)
 
 DELIVERY_BATCH = 50
+DELIVERY_BUDGET = 60  # seconds of delivering per job
 CONTENT_TYPES = {
     "json": "application/json",
     "x12": "application/edi-x12",
@@ -80,37 +85,52 @@ class LogisticsOutbox(models.AbstractModel):
     @api.model
     def _schedule_delivery(self, backends, eta=None):
         for backend in backends:
+            identity = f"logistics-deliver-{backend.id}"
+            description = f"Deliver outbox of backend {backend.id}"
+            if job_waiting(self.env, identity, description, eta):
+                continue
             self.with_delay(
                 channel="root.logistics.outbound",
-                identity_key=None if eta else f"logistics-deliver-{backend.id}",
+                identity_key=None if eta else identity,
                 eta=eta,
-                description=f"Deliver outbox of {backend.code}",
+                description=description,
             )._deliver(backend.id)
 
-    def _deliver(self, backend_id, limit=DELIVERY_BATCH):
-        """Job: deliver due outbound messages of one backend, oldest first."""
+    def _lock(self, backend_id):
+        self.env.cr.execute("SELECT pg_try_advisory_xact_lock(%s, %s)", [DELIVERY_LOCK, backend_id])
+        return self.env.cr.fetchone()[0]
+
+    def _deliver(self, backend_id, limit=DELIVERY_BATCH, budget=DELIVERY_BUDGET):
+        """Job: deliver due outbound messages of one backend, oldest first.
+
+        Each delivered message is committed at once: an error later in the run
+        (or a worker killed for time) can never make it be sent again. The run
+        stops after ``budget`` seconds and hands over to a new job."""
         backend = self.env["logistics.backend"].sudo().browse(backend_id).exists()
         if not backend:
             return "backend deleted"
-        self.env.cr.execute("SELECT pg_try_advisory_xact_lock(%s, %s)", [DELIVERY_LOCK, backend_id])
-        if not self.env.cr.fetchone()[0]:
+        if not self._lock(backend_id):
             raise RetryableJobError("another delivery runs", seconds=2, ignore_retry=True)
-        now = fields.Datetime.now()
+        started, now = time.monotonic(), fields.Datetime.now()
         circuit = backend._circuit()
         if not circuit.allows(now):
             self._schedule_delivery(backend, eta=circuit.retry_at())
             return "circuit open"
-        messages = self._queued(backend, limit)
         adapter = self.env["logistics.outbound.adapter"]._for_backend(backend)
         sent = 0
-        for message in messages:
+        for message in self._queued(backend, limit):
             # strict order: a message waiting for its retry holds back the ones after it
             if message.next_attempt_at and message.next_attempt_at > now:
                 break
-            if not self._deliver_one(adapter, backend, message, circuit):
+            delivered = self._deliver_one(adapter, backend, message, circuit)
+            backend._store_circuit(circuit)
+            commit(self.env)
+            if not delivered:
                 break
             sent += 1
-        backend._store_circuit(circuit)
+            # the commit released the lock: keep it, or leave the rest to whoever took it
+            if time.monotonic() - started > budget or not self._lock(backend_id):
+                break
         self._schedule_next(backend, circuit)
         return f"{sent} sent, circuit {circuit.state}"
 
@@ -184,6 +204,47 @@ class LogisticsOutbox(models.AbstractModel):
         if head:
             now = fields.Datetime.now()
             self._schedule_delivery(backend, eta=max(head.next_attempt_at or now, now))
+
+    @api.model
+    def _maintenance(self, grace_minutes=2):
+        """Cron: revive deliveries killed with their worker (their backend lock is
+        free, so they are not running) and wake backends whose due messages
+        have no delivery waiting."""
+        limit = fields.Datetime.now() - timedelta(minutes=grace_minutes)
+        stuck = (
+            self.env["queue.job"]
+            .sudo()
+            .search(
+                [
+                    ("model_name", "=", self._name),
+                    ("method_name", "=", "_deliver"),
+                    "|",
+                    "&",
+                    ("state", "=", "started"),
+                    ("date_started", "<", limit),
+                    "&",
+                    ("state", "=", "enqueued"),
+                    ("date_enqueued", "<", limit),
+                ]
+            )
+        )
+        for job in stuck:
+            if self._lock(job.args[0]):
+                job.requeue()
+        self.env["logistics.integration.message"].flush_model()
+        self.env.cr.execute(
+            """
+            SELECT DISTINCT m.backend_id FROM logistics_integration_message m
+              JOIN logistics_backend b ON b.id = m.backend_id
+             WHERE m.direction = 'outbound' AND m.state = 'queued' AND b.circuit_state != 'open'
+               AND COALESCE(m.next_attempt_at, m.received_at) < %s
+            """,
+            [limit],
+        )
+        backends = (
+            self.env["logistics.backend"].sudo().browse([row[0] for row in self.env.cr.fetchall()])
+        )
+        self._schedule_delivery(backends)
 
     # --- what goes into the outbox ---------------------------------------------
 

@@ -192,24 +192,30 @@ class LogisticsProcessorEvent(models.AbstractModel):
             for backend, events in by_backend.items()
             for ref, shipment in self.env["logistics.shipment"]._for_events(backend, events).items()
         }
+        retractions = []
         for index, (message, mapped) in enumerate(items):
             if results[index] is None:
                 shipment = shipments[(message.backend_id, mapped["event"]["shipment_ref"])]
-                self._retract(shipment, mapped["event"])
                 vals_list.append(self._milestone_vals(message, mapped, shipment))
                 pending.append(index)
+                if mapped["event"].get("retracts_event_id"):
+                    retractions.append((message.backend_id, shipment, mapped["event"]))
         for index, milestone in zip(pending, Milestone.create(vals_list), strict=True):
             results[index] = milestone
+        # after the create: the retracted event may have come in the same batch
+        for backend, shipment, event in retractions:
+            self._retract(backend, shipment, event)
         return results
 
-    def _retract(self, shipment, event):
-        if event.get("retracts_event_id"):
-            self.env["logistics.milestone"].search(
-                [
-                    ("shipment_id", "=", shipment.id),
-                    ("source_event_id", "=", event["retracts_event_id"]),
-                ]
-            ).write({"is_retracted": True})
+    def _retract(self, backend, shipment, event):
+        """A source takes back one of its own events, never another source's."""
+        self.env["logistics.milestone"].search(
+            [
+                ("shipment_id", "=", shipment.id),
+                ("backend_id", "=", backend.id),
+                ("source_event_id", "=", event["retracts_event_id"]),
+            ]
+        ).write({"is_retracted": True})
 
     def _milestone_vals(self, message, mapped, shipment):
         event = mapped["event"]

@@ -276,7 +276,13 @@ class LogisticsShipment(models.Model):
         }
         carrier = self.env["res.partner"]
         if details.get("carrier_scac"):
-            carrier = carrier.search([("logistics_scac", "=", details["carrier_scac"])], limit=1)
+            carrier = carrier.search(
+                [
+                    ("logistics_scac", "=", details["carrier_scac"]),
+                    ("company_id", "in", [False, backend.company_id.id]),
+                ],
+                limit=1,
+            )
         return {
             "company_id": backend.company_id.id,
             "environment": backend.environment,

@@ -43,6 +43,7 @@ class ApiCase(HttpCase):
             for record in due:
                 job = Job.load(self.env, record.uuid)
                 job.set_started()
+                job.store()  # as the runner does: a running job is no longer pending
                 job.perform()
                 job.set_done()
                 job.store()

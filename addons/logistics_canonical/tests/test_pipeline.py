@@ -181,6 +181,25 @@ class TestPipeline(ApiCase):
         self.run_jobs()
         self.assertEqual(wrong.shipment_id.status, "in_transit")
 
+    def test_retraction_in_the_same_batch_and_only_of_own_events(self):
+        events = [
+            self.event(ref="RB-1", code="DELIVERED", event_id="r-1"),
+            self.event(ref="RB-1", code="IN_TRANSIT", event_id="r-2", retracts_event_id="r-1"),
+        ]
+        results = self.post({"events": events}, path="/logistics/v1/events/batch").json()["results"]
+        self.run_jobs()
+        shipment = self.Message.browse(results[0]["message_id"]).shipment_id
+        self.assertEqual(shipment.status, "in_transit", "the later event took back the earlier")
+
+        other = self.backend.copy({"name": "Other source", "code": "other_source"})
+        _record, key = self.env["logistics.backend.key"]._generate(other)
+        self.env["logistics.external.ref"]._bind(other, shipment, "RB-1")
+        self.post(self.event(ref="RB-1", code="DELIVERED", event_id="r-3"))
+        self.run_jobs()
+        self.post(self.event(ref="RB-1", code="IN_TRANSIT", retracts_event_id="r-3"), key=key)
+        self.run_jobs()
+        self.assertEqual(shipment.status, "delivered", "no source retracts another's event")
+
     def test_source_codes_map_through_the_backend_code_list(self):
         self.backend.code_scheme_id = self.env.ref("logistics_canonical.code_scheme_unece_rec24")
         message = self.message(
