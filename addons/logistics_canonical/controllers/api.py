@@ -10,6 +10,7 @@ import logging
 import re
 import uuid
 
+from psycopg2 import OperationalError
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from odoo import SUPERUSER_ID, http
@@ -186,6 +187,15 @@ class LogisticsApi(http.Controller):
             if target and body is not None and error.status in (400, 415, 422):
                 self._keep_rejected(target, body, error, correlation_id)
             return self._error(error, correlation_id)
+        except OperationalError:
+            raise  # a serialization failure: Odoo retries the whole request
+        except Exception:
+            # a bug of ours: the client gets a JSON answer naming the request to
+            # report, and we get the traceback; nothing was accepted
+            _logger.exception("intake failed [%s]", correlation_id)
+            request.env.cr.rollback()
+            error = ApiError(500, "internal_error", "the event was not accepted; retry later")
+            return self._error(error, correlation_id)
 
     def _intake_one(self, target, event, body, correlation_id):
         self._check_rate(target, 1)
@@ -342,9 +352,12 @@ class LogisticsApi(http.Controller):
         # Odoo replays the whole request after a serialization failure
         request.httprequest.max_content_length = limit
         try:
-            return request.httprequest.get_data(cache=True)
+            body = request.httprequest.get_data(cache=True)
         except RequestEntityTooLarge as error:
             raise ApiError(413, "payload_too_large", f"body exceeds {limit} bytes") from error
+        if len(body) > limit:  # a stream werkzeug did not bound (e.g. behind some proxies)
+            raise ApiError(413, "payload_too_large", f"body exceeds {limit} bytes")
+        return body
 
     def _check_signature(self, target, body):
         if not target.require_signature:
@@ -380,9 +393,12 @@ class LogisticsApi(http.Controller):
 
     def _parse_json(self, body):
         try:
-            return json.loads(body)
+            # decoded here: json.loads would also take UTF-16 and UTF-32 bytes
+            text = body.decode("utf-8")
         except UnicodeDecodeError as error:
             raise ApiError(400, "invalid_encoding", f"body is not UTF-8: {error}") from error
+        try:
+            return json.loads(text)
         except ValueError as error:
             raise ApiError(400, "invalid_json", f"body is not JSON: {error}") from error
         except RecursionError as error:

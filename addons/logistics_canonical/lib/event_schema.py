@@ -7,6 +7,7 @@ UTC offset (checked by :func:`timeutil.parse_event_time`).
 
 import hashlib
 import json
+import re
 from functools import cache
 from pathlib import Path
 
@@ -16,9 +17,10 @@ from .timeutil import parse_event_time
 
 SCHEMA_PATH = Path(__file__).parent / "schemas" / "event-v1.json"
 FORMATS = FormatChecker(formats=())
+UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 
 
-@FORMATS.checks("date-time", raises=ValueError)
+@FORMATS.checks("date-time", raises=(ValueError, OverflowError))
 def _is_date_time(value):
     parse_event_time(value)
     return True
@@ -38,7 +40,7 @@ def errors(event):
     """Return a list of ``{"field", "message"}`` for what is wrong with ``event`` (empty: valid)."""
     if not isinstance(event, dict):
         return [{"field": "", "message": "an event is a JSON object"}]
-    found = []
+    found = _unstorable_text(event)
     for error in sorted(_validator().iter_errors(event), key=lambda e: list(e.absolute_path)):
         field = "/".join(str(part) for part in error.absolute_path)
         if error.validator == "required":
@@ -58,6 +60,20 @@ def errors(event):
             message = error.message
         found.append({"field": field, "message": message})
     return found
+
+
+def _unstorable_text(value, path=()):
+    """Fields holding text no database column can store: NUL, lone surrogates."""
+    if isinstance(value, dict):
+        items = value.items()
+    elif isinstance(value, list):
+        items = enumerate(value)
+    elif isinstance(value, str) and UNSTORABLE.search(value):
+        field = "/".join(str(part) for part in path)
+        return [{"field": field, "message": "contains a NUL character or a lone surrogate"}]
+    else:
+        return []
+    return [problem for key, item in items for problem in _unstorable_text(item, (*path, key))]
 
 
 def identity(event):

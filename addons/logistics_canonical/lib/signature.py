@@ -48,9 +48,9 @@ def _parse(header):
     timestamp, candidates = None, []
     for part in header.split(","):
         key, _sep, value = part.strip().partition("=")
-        if key == "t" and value.isdigit():
+        if key == "t" and value.isascii() and value.isdigit():
             timestamp = int(value)
-        elif key == "v1" and value:
+        elif key == "v1" and value.isascii() and value:
             candidates.append(value)
     if timestamp is None or not candidates:
         raise SignatureError("malformed signature header: expected t=<unix time>,v1=<hex>")

@@ -7,10 +7,11 @@ from urllib.parse import urlsplit
 from odoo import api, fields, models, tools
 from odoo.exceptions import ValidationError
 
-from ..lib import backoff
+from ..lib import backoff, destinations
 from ..lib.circuit import Circuit
 
 ADMIN_GROUP = "logistics_canonical.group_integration_admin"
+MAX_SUBSCRIPTIONS = 10  # per API client: each one is a delivery the server makes
 
 
 class InboxTarget(NamedTuple):
@@ -142,6 +143,15 @@ class LogisticsBackend(models.Model):
         required=True,
         help="How messages to this backend are delivered; connector modules add their own.",
     )
+    created_by_backend_id = fields.Many2one(
+        "logistics.backend",
+        string="Subscribed By",
+        readonly=True,
+        copy=False,
+        ondelete="cascade",
+        help="The API client that created this webhook through the subscriptions API; "
+        "only it can list and stop it there.",
+    )
     subscribed_code_ids = fields.Many2many(
         "logistics.milestone.code",
         string="Subscribed Milestones",
@@ -254,24 +264,21 @@ class LogisticsBackend(models.Model):
     # --- webhook subscriptions made through the API -------------------------------
 
     def _subscriptions_domain(self):
-        """The webhook subscriptions of this backend's partner (its own shipments)."""
-        return [
-            ("adapter", "=", "webhook"),
-            ("partner_id", "=", self.partner_id.commercial_partner_id.id),
-            ("company_id", "=", self.company_id.id),
-            ("environment", "=", self.environment),
-        ]
+        """The webhooks this backend created through the subscriptions API."""
+        return [("adapter", "=", "webhook"), ("created_by_backend_id", "=", self.id)]
 
     def _subscription_problems(self, document):
         if not isinstance(document, dict):
             return [{"field": "", "message": "a subscription is a JSON object"}]
         problems = []
-        url = urlsplit(document.get("url") or "") if isinstance(document.get("url"), str) else None
-        if not url or url.scheme not in ("http", "https") or not url.hostname:
-            problems.append({"field": "url", "message": "an http(s) URL is required"})
+        url_problem = self._subscription_url_problem(document.get("url"))
+        if url_problem:
+            problems.append({"field": "url", "message": url_problem})
         milestones = document.get("milestones") or []
         known = set(self.env["logistics.milestone.code"].search([]).mapped("code"))
-        if not isinstance(milestones, list) or not set(milestones) <= known:
+        if not isinstance(milestones, list) or not all(
+            isinstance(code, str) and code in known for code in milestones
+        ):
             problems.append(
                 {
                     "field": "milestones",
@@ -281,7 +288,32 @@ class LogisticsBackend(models.Model):
         extra = set(document) - {"url", "milestones"}
         if extra:
             problems.append({"field": sorted(extra)[0], "message": "unknown field"})
+        if len(self.search(self._subscriptions_domain())) >= MAX_SUBSCRIPTIONS:
+            problems.append(
+                {"field": "", "message": f"at most {MAX_SUBSCRIPTIONS} subscriptions per client"}
+            )
         return problems
+
+    def _subscription_url_problem(self, url):
+        if not isinstance(url, str) or len(url) > 2000:
+            return "an http(s) URL of at most 2000 characters is required"
+        try:
+            parts = urlsplit(url)
+            port = parts.port or (443 if parts.scheme == "https" else 80)
+        except ValueError:
+            return "an http(s) URL is required"
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            return "an http(s) URL is required"
+        allow_private = tools.str2bool(
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param("logistics.subscriptions.allow_private", "False")
+        )
+        if not allow_private:
+            refused = destinations.private_address(parts.hostname, port)
+            if refused:
+                return f"{parts.hostname} is not a public internet address ({refused})"
+        return None
 
     def _subscribe(self, url, milestone_codes):
         """Create a signed webhook for this backend's partner; return it and its secret."""
@@ -298,6 +330,7 @@ class LogisticsBackend(models.Model):
                 "environment": self.environment,
                 "company_id": self.company_id.id,
                 "partner_id": partner.id,
+                "created_by_backend_id": self.id,
                 "base_url": url,
                 "signing_secret": secret,
                 "subscribed_code_ids": [

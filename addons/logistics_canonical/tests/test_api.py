@@ -66,7 +66,7 @@ class TestInboundApi(ApiCase):
     def test_malformed_bodies_are_4xx_naming_the_problem_and_kept(self):
         cases = [
             (b"{not json", {}, 400, "invalid_json", None),
-            (b"\xff\xfe", {}, 400, "invalid_json", None),
+            (b"\xff\xfe", {}, 400, "invalid_encoding", None),
             (
                 json.dumps(self.event()).encode(),
                 {"Content-Type": "text/plain"},
@@ -117,6 +117,29 @@ class TestInboundApi(ApiCase):
                 "location/country",
             ),
             (json.dumps([1, 2]).encode(), {}, 422, "validation_failed", ""),
+            (json.dumps(self.event()).encode("utf-16"), {}, 400, "invalid_encoding", None),
+            (b"\xef\xbb\xbf" + json.dumps(self.event()).encode(), {}, 400, "invalid_json", None),
+            (
+                json.dumps(self.event(ref="A\u0000B")).encode(),
+                {},
+                422,
+                "validation_failed",
+                "shipment_ref",
+            ),
+            (
+                json.dumps(self.event(location={"name": "\ud800"})).encode(),
+                {},
+                422,
+                "validation_failed",
+                "location/name",
+            ),
+            (
+                json.dumps(self.event(when="9999-12-31T23:59:59-23:59")).encode(),
+                {},
+                422,
+                "validation_failed",
+                "event_time",
+            ),
             (b"[" * 100000 + b"]" * 100000, {}, 400, "invalid_json", None),
             (
                 json.dumps({"shipment_ref": "A", "event_time": "2024-05-01T10:00:00Z"}).encode(),
@@ -203,6 +226,8 @@ class TestInboundApi(ApiCase):
 
         self.assertEqual(send(None).status_code, 401)
         self.assertEqual(send("garbage").json()["error"]["code"], "invalid_signature")
+        for malformed in ("t=\u00b2,v1=ab", "t=1,v1=\u00e9t\u00e9"):
+            self.assertEqual(send(malformed).status_code, 401, malformed)
         self.assertEqual(send(signature.sign("wrong", body)).status_code, 401)
         self.assertEqual(
             send(signature.sign("new-secret", body, time.time() - 3600)).status_code, 401

@@ -25,6 +25,8 @@ class TestSubscriptionsApi(ApiCase):
             }
         )
         _record, cls.client_key = cls.env["logistics.backend.key"]._generate(cls.client)
+        # the sandbox partner system listens on 127.0.0.1
+        cls.env["ir.config_parameter"].set_param("logistics.subscriptions.allow_private", "True")
 
     def call(self, method, path="/logistics/v1/subscriptions", body=None, key=None):
         headers = {
@@ -80,7 +82,12 @@ class TestSubscriptionsApi(ApiCase):
     def test_refusals(self):
         for body, field in (
             ({"url": "ftp://x"}, "url"),
+            ({"url": "http://[::1"}, "url"),
+            ({"url": "http://x.test:99999/"}, "url"),
+            ({"url": ["https://x.test"]}, "url"),
             ({"url": "https://x.test", "milestones": ["NOPE"]}, "milestones"),
+            ({"url": "https://x.test", "milestones": [{"code": "DELIVERED"}]}, "milestones"),
+            ({"url": "https://x.test", "milestones": "DELIVERED"}, "milestones"),
             ({"url": "https://x.test", "color": "red"}, "color"),
             ({}, "url"),
         ):
@@ -108,3 +115,40 @@ class TestSubscriptionsApi(ApiCase):
             404,
         )
         self.assertTrue(hook.active)
+
+    def test_only_public_addresses_unless_allowed(self):
+        self.env["ir.config_parameter"].set_param("logistics.subscriptions.allow_private", "False")
+        for url in (
+            "http://127.0.0.1:8069/web",
+            "http://localhost/",
+            "http://169.254.169.254/latest/meta-data",
+            "http://10.1.2.3/",
+            "http://[::1]/",
+        ):
+            with self.subTest(url=url):
+                response = self.call("POST", body={"url": url})
+                self.assertEqual(response.status_code, 422, response.text)
+                self.assertIn("not a public internet address", response.text)
+        self.assertEqual(self.call("GET").json()["subscriptions"], [])
+
+    def test_a_client_sees_and_counts_only_its_own_subscriptions(self):
+        # a webhook the integration admin set up for the customer is not the client's to stop
+        configured = self.env["logistics.backend"].create(
+            {
+                "name": "Customer EDI hook",
+                "code": "customer_hook",
+                "adapter": "webhook",
+                "partner_id": self.customer.id,
+                "base_url": "https://x.test/admin-made",
+            }
+        )
+        self.assertEqual(self.call("GET").json()["subscriptions"], [])
+        response = self.call("DELETE", f"/logistics/v1/subscriptions/{configured.id}")
+        self.assertEqual(response.status_code, 404)
+        for index in range(10):
+            response = self.call("POST", body={"url": f"https://x.test/{index}"})
+            self.assertEqual(response.status_code, 201, response.text)
+        refused = self.call("POST", body={"url": "https://x.test/eleventh"})
+        self.assertEqual(refused.status_code, 422, refused.text)
+        self.assertIn("at most 10", refused.text)
+        self.assertEqual(len(self.call("GET").json()["subscriptions"]), 10)
