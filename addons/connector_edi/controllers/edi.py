@@ -3,6 +3,8 @@ from odoo.http import request
 
 from odoo.addons.logistics_canonical.controllers.api import ApiError, LogisticsApi
 
+from ..lib import headers
+
 EDI_TYPES = {
     "application/edi-x12",
     "application/edifact",
@@ -43,12 +45,7 @@ class LogisticsEdiApi(LogisticsApi):
             profile = request.env["logistics.backend"].sudo().browse(target.id)._edi_partner()
             if not profile:
                 raise ApiError(403, "forbidden", "this backend has no EDI profile")
-            try:
-                text = body.decode("utf-8")
-            except UnicodeDecodeError as error:
-                raise ApiError(
-                    400, "invalid_encoding", f"the interchange is not UTF-8/ASCII text: {error}"
-                ) from error
+            text = headers.decode(body)
             message_id, state, duplicate = profile._accept_interchange(text, "http", correlation_id)
             request.env.cr.commit()  # pylint: disable=invalid-commit
         except ApiError as error:

@@ -1,5 +1,5 @@
 """Where interchanges come from and go to, besides HTTP: a local folder or an
-SFTP server (paramiko). Both list, read, write and archive files by name."""
+SFTP server (paramiko). Both list, read, date, write and archive files by name."""
 
 import os
 import posixpath
@@ -24,6 +24,9 @@ class FolderChannel:
 
     def read_file(self, folder, name):
         return (self.root / folder / name).read_bytes()
+
+    def modified(self, folder, name):
+        return (self.root / folder / name).stat().st_mtime
 
     def write_file(self, folder, name, data):
         path = self.root / folder
@@ -50,16 +53,19 @@ class SftpChannel:
 
     def __enter__(self):
         self.transport = paramiko.Transport((self.host, self.port))
-        self.transport.banner_timeout = self.timeout
-        self.transport.start_client(timeout=self.timeout)
-        key = self.transport.get_remote_server_key()
-        if self.host_key and f"{key.get_name()} {key.get_base64()}" != " ".join(
-            self.host_key.split()[:2]
-        ):
-            self.transport.close()
-            raise paramiko.SSHException(f"host key of {self.host} is not the configured one")
-        self.transport.auth_password(self.user, self.password)
-        self.sftp = paramiko.SFTPClient.from_transport(self.transport)
+        try:
+            self.transport.banner_timeout = self.timeout
+            self.transport.start_client(timeout=self.timeout)
+            key = self.transport.get_remote_server_key()
+            if self.host_key and f"{key.get_name()} {key.get_base64()}" != " ".join(
+                self.host_key.split()[:2]
+            ):
+                raise paramiko.SSHException(f"host key of {self.host} is not the configured one")
+            self.transport.auth_password(self.user, self.password)
+            self.sftp = paramiko.SFTPClient.from_transport(self.transport)
+        except BaseException:
+            self.transport.close()  # its thread would otherwise outlive the failure
+            raise
         return self
 
     def __exit__(self, *exc):
@@ -82,6 +88,9 @@ class SftpChannel:
     def read_file(self, folder, name):
         with self.sftp.open(posixpath.join(folder, name), "rb") as handle:
             return handle.read()
+
+    def modified(self, folder, name):
+        return self.sftp.stat(posixpath.join(folder, name)).st_mtime
 
     def write_file(self, folder, name, data):
         temporary = posixpath.join(folder, f".{name}.part")

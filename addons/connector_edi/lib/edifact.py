@@ -14,6 +14,7 @@ from datetime import datetime, timezone
 from typing import NamedTuple
 
 CHUNK = 1 << 16
+FILLER = " \t\r\n\x00\x1a\ufeff"  # around an interchange: see x12.FILLER
 ENVELOPE_TAGS = frozenset(("UNB", "UNZ", "UNG", "UNE", "UNH", "UNT"))
 
 
@@ -97,10 +98,10 @@ def segments(source, chunk_size=CHUNK):
     else:
         read = lambda: source.read(chunk_size)  # noqa: E731
     buffer, more = "", True
-    while more and len(buffer.lstrip()) < 9:
+    while more and len(buffer.lstrip(FILLER)) < 9:
         more = read()
         buffer += more
-    buffer = buffer.lstrip()
+    buffer = buffer.lstrip(FILLER)
     delimiters = Delimiters()
     if buffer.startswith("UNA"):
         if len(buffer) < 9:
@@ -119,6 +120,7 @@ def segments(source, chunk_size=CHUNK):
     codec = _Codec(delimiters)
     terminator, strip = delimiters.segment, "\r\n"
     while True:
+        codec.check(buffer)
         protected = codec.protect(buffer)
         parts = protected.split(terminator)
         rest = parts.pop()
@@ -128,7 +130,7 @@ def segments(source, chunk_size=CHUNK):
                 yield delimiters, codec.elements(raw)
         more = read() if more else ""
         if not more:
-            rest = rest.strip(strip + " ")
+            rest = rest.strip(FILLER)
             if rest:
                 yield delimiters, codec.elements(rest)
             return
@@ -159,6 +161,18 @@ class _Codec:
             placeholder: release + char
             for char, placeholder in zip(originals, self.PLACEHOLDERS, strict=False)
         }
+
+    def check(self, text):
+        """EDIFACT text holds no control characters; the placeholders must stay free."""
+        for placeholder in self.PLACEHOLDERS:
+            if placeholder in text:
+                raise EdifactError(
+                    Problem(
+                        "interchange",
+                        "21",
+                        f"invalid control character {placeholder!r} in the data",
+                    )
+                )
 
     def protect(self, text):
         """Swap released delimiters for placeholders. A release character ending
@@ -258,11 +272,12 @@ class Reader:
                         Problem("interchange", "14", "UNE without UNG", position, "UNE")
                     )
                 elif _int(elements, 1) != group.messages:
+                    said = value(elements[1]) if len(elements) > 1 else "?"
                     interchange.problems.append(
                         Problem(
                             "group",
                             "26",
-                            f"UNE says {value(elements[1])} messages, the group has {group.messages}",
+                            f"UNE says {said} messages, the group has {group.messages}",
                             position,
                             "UNE",
                             1,

@@ -29,14 +29,14 @@ def edifact_time(element, default_offset_minutes=0, position=0, segment="DTM"):
         raise ValueError(
             Problem("element", "12", f"DTM format {form!r} is not supported", position, segment, 1)
         )
-    offset = timedelta(minutes=default_offset_minutes)
+    zone = timezone(timedelta(minutes=default_offset_minutes))
     if form in ("303", "304") and len(text) > len(datetime.now().strftime(layouts[form])):
-        text, zone = text[:-3], text[-3:]
+        text, offset = text[:-3], text[-3:]
         try:
-            offset = timedelta(hours=int(zone))
-        except ValueError as error:
+            zone = timezone(timedelta(hours=int(offset)))
+        except ValueError as error:  # not a number, or beyond ±24 hours
             raise ValueError(
-                Problem("element", "12", f"bad UTC offset {zone!r}", position, segment, 1)
+                Problem("element", "12", f"bad UTC offset {offset!r}", position, segment, 1)
             ) from error
     try:
         moment = datetime.strptime(text, layouts[form])
@@ -44,7 +44,7 @@ def edifact_time(element, default_offset_minutes=0, position=0, segment="DTM"):
         raise ValueError(
             Problem("element", "12", f"invalid date/time {text!r}", position, segment, 1)
         ) from error
-    return moment.replace(tzinfo=timezone(offset)).isoformat()
+    return moment.replace(tzinfo=zone).isoformat()
 
 
 def read_iftsta(message, default_offset_minutes=0):
@@ -85,7 +85,12 @@ def read_iftsta(message, default_offset_minutes=0):
             consignment["events"].append(event)
         elif tag == "RFF" and consignment is not None and len(seg) > 1:
             consignment["references"][value(seg[1], 0)] = value(seg[1], 1)
-        elif tag == "DTM" and event is not None and value(seg[1], 0) in ("334", "7", "178", "132"):
+        elif (
+            tag == "DTM"
+            and event is not None
+            and len(seg) > 1
+            and value(seg[1], 0) in ("334", "7", "178", "132")
+        ):
             try:
                 when = edifact_time(seg[1], default_offset_minutes, position)
             except ValueError as error:
@@ -142,9 +147,12 @@ def build_iftsta(report):
 
 
 def _dtm(iso):
+    """DTM format 303 carries whole hours of offset: other offsets go as UTC."""
     moment = datetime.fromisoformat(iso)
-    hours = int(moment.utcoffset().total_seconds() // 3600)
-    return [moment.strftime("%Y%m%d%H%M") + f"{hours:+03d}", "303"]
+    minutes = int(moment.utcoffset().total_seconds() // 60)
+    if minutes % 60:
+        moment, minutes = moment.astimezone(timezone.utc), 0
+    return [moment.strftime("%Y%m%d%H%M") + f"{minutes // 60:+03d}", "303"]
 
 
 def read_iftmin(message, default_offset_minutes=0):

@@ -19,6 +19,9 @@ from typing import NamedTuple
 
 ISA_LENGTH = 106
 CHUNK = 1 << 16
+# what may stand between interchanges or around them: whitespace, a byte-order
+# mark, NUL padding and the DOS end-of-file mark some translators append
+FILLER = " \t\r\n\x00\x1a\ufeff"
 ENVELOPE_TAGS = frozenset(("SE", "ST", "GS", "GE", "IEA"))
 
 
@@ -72,6 +75,7 @@ class Envelope:
     separators: Separators
     problems: list = field(default_factory=list)
     groups: int = 0  # interchange: groups read
+    ta1s: list = field(default_factory=list)  # interchange: TA1 segments (acknowledgments) in it
     # group: its sets, counted; only the rejected ones are kept (for the 997),
     # so reading a big group keeps memory flat
     set_count: int = 0
@@ -164,16 +168,18 @@ def segments(source, chunk_size=CHUNK):
     read = _reader(source, chunk_size)
     buffer, eof = "", False
     while True:
-        buffer = buffer.lstrip()
+        buffer = buffer.lstrip(FILLER)
         while len(buffer) < ISA_LENGTH and not eof:
             more = read()
             eof = not more
-            buffer = (buffer + more).lstrip()
+            buffer = (buffer + more).lstrip(FILLER)
         if not buffer:
             return
         separators = read_separators(buffer[:ISA_LENGTH])
         element, terminator = separators.element, separators.segment
-        strip = "\r\n" if terminator not in "\r\n" else " "
+        # line breaks around terminators are layout, whatever the terminator
+        # (a "\n" terminator written as "\r\n" leaves a "\r" behind)
+        strip = "\r\n"
         while True:
             parts = buffer.split(terminator)
             buffer = parts.pop()
@@ -188,8 +194,9 @@ def segments(source, chunk_size=CHUNK):
                     break
             else:
                 if eof:
-                    if buffer.strip(strip + " "):  # a last segment without terminator
-                        yield separators, buffer.strip(strip + " ").split(element)
+                    last = buffer.strip(FILLER)
+                    if last:  # a last segment without terminator
+                        yield separators, last.split(element)
                     return
                 more = read()
                 eof = not more
@@ -286,6 +293,8 @@ class Reader:
                 elif tag == "IEA":
                     yield from self._close_interchange(interchange, group, None, position, elements)
                     interchange = group = None
+                elif tag == "TA1" and group is None:
+                    interchange.ta1s.append(elements)
                 else:
                     problem = Problem(
                         "interchange",
@@ -447,10 +456,13 @@ class Writer:
     def __init__(self, separators=DEFAULT_SEPARATORS, newline=False):
         self.separators = separators
         self.terminator = separators.segment + ("\n" if newline else "")
+        # X12 has no release character: a separator in data would cut the
+        # segment, so it becomes a space (as do line breaks)
+        self.clean = str.maketrans({char: " " for char in {*separators, "\r", "\n"}})
 
     def segment(self, *elements):
         """One segment; trailing empty elements are dropped, as X12 requires."""
-        values = ["" if value is None else str(value) for value in elements]
+        values = ["" if value is None else str(value).translate(self.clean) for value in elements]
         while len(values) > 1 and values[-1] == "":
             values.pop()
         return self.separators.element.join(values) + self.terminator
@@ -483,10 +495,10 @@ class Writer:
                     " " * 10,
                     "00",
                     " " * 10,
-                    sender_qualifier.ljust(2),
-                    sender.ljust(15)[:15],
-                    receiver_qualifier.ljust(2),
-                    receiver.ljust(15)[:15],
+                    sender_qualifier.ljust(2)[:2],
+                    sender.translate(self.clean).ljust(15)[:15],
+                    receiver_qualifier.ljust(2)[:2],
+                    receiver.translate(self.clean).ljust(15)[:15],
                     when.strftime("%y%m%d"),
                     when.strftime("%H%M"),
                     repetition,

@@ -9,31 +9,41 @@ its position (for the 997), never an exception.
 
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal, InvalidOperation
+from zoneinfo import ZoneInfo
 
 from .x12 import Problem
 
-# AT7-07 and G62 time codes -> UTC offset in hours. LT (local time) and a
-# missing code fall back to the partner's own offset.
-TIME_CODES = {
+# AT7-07 and G62 time codes. Standard (xS), daylight (xD) and universal codes
+# are fixed offsets in hours; the plain zone codes (ET, CT...) follow the zone's
+# daylight saving rules. LT (local time) and a missing code fall back to the
+# partner's own offset. We write UTC ("UT"): it needs no zone rules to read.
+FIXED_TIME_CODES = {
     "UT": 0,
     "GM": 0,
     "Z": 0,
-    "ET": -5,
     "ES": -5,
     "ED": -4,
-    "CT": -6,
     "CS": -6,
     "CD": -5,
-    "MT": -7,
     "MS": -7,
     "MD": -6,
-    "PT": -8,
     "PS": -8,
     "PD": -7,
-    "AT": -9,
+    "AS": -9,
     "AD": -8,
-    "HT": -10,
+    "HS": -10,
 }
+ZONE_TIME_CODES = {
+    "ET": "America/New_York",
+    "CT": "America/Chicago",
+    "MT": "America/Denver",
+    "PT": "America/Los_Angeles",
+    "AT": "America/Anchorage",
+    "HT": "Pacific/Honolulu",
+}
+# TA105 notes that refuse the whole interchange: unreadable, cut short, or test
+# data sent to production (and the reverse)
+REJECTING_TA1_CODES = ("020", "023", "024")
 STOP_TYPES = {
     "LD": "pickup",
     "CL": "pickup",
@@ -78,6 +88,9 @@ class Spec:
                         f"mandatory segment {tag} missing",
                         transaction.position,
                         tag,
+                        # where it was due: a beginning segment (B*) right after
+                        # ST, anything else before SE
+                        set_position=2 if tag.startswith("B") else len(transaction.segments),
                     )
                 )
         return problems
@@ -205,11 +218,21 @@ def event_time(
                 index,
             )
         ) from error
-    hours = TIME_CODES.get(code)
-    offset = (
-        timedelta(hours=hours) if hours is not None else timedelta(minutes=default_offset_minutes)
-    )
-    return moment.replace(tzinfo=timezone(offset)).isoformat()
+    return moment.replace(tzinfo=_zone(code, default_offset_minutes)).isoformat()
+
+
+def _zone(code, default_offset_minutes):
+    if code in ZONE_TIME_CODES:
+        return ZoneInfo(ZONE_TIME_CODES[code])
+    hours = FIXED_TIME_CODES.get(code)
+    if hours is None:
+        return timezone(timedelta(minutes=default_offset_minutes))
+    return timezone(timedelta(hours=hours))
+
+
+def _utc(iso):
+    """An ISO 8601 time with offset as UTC, for writing with time code UT."""
+    return datetime.fromisoformat(iso).astimezone(timezone.utc)
 
 
 def read_214(transaction, default_offset_minutes=0):
@@ -276,7 +299,14 @@ def read_214(transaction, default_offset_minutes=0):
             event.update(equipment=_el(seg, 2))
     if not status["events"] and not problems:
         problems.append(
-            Problem("segment", "3", "no AT7 status in the 214", transaction.position, "AT7")
+            Problem(
+                "segment",
+                "3",
+                "no AT7 status in the 214",
+                transaction.position,
+                "AT7",
+                set_position=len(transaction.segments),
+            )
         )
     return status, problems
 
@@ -291,8 +321,7 @@ def build_214(status, lines=None):
         for qualifier, value in sorted(status.get("references", {}).items())
     ]
     for number, event in enumerate(status["events"], 1):
-        moment = datetime.fromisoformat(event["time"])
-        code = event.get("time_code") or _time_code(moment)
+        moment = _utc(event["time"])
         body.append(["LX", str(number)])
         body.append(
             [
@@ -303,7 +332,7 @@ def build_214(status, lines=None):
                 event.get("appointment_reason", ""),
                 moment.strftime("%Y%m%d"),
                 moment.strftime("%H%M"),
-                code,
+                "UT",
             ]
         )
         if event.get("city") or event.get("country"):
@@ -313,14 +342,6 @@ def build_214(status, lines=None):
         if event.get("equipment"):
             body.append(["MS2", status.get("scac", ""), event["equipment"]])
     return body
-
-
-def _time_code(moment):
-    hours = int(moment.utcoffset().total_seconds() // 3600) if moment.utcoffset() is not None else 0
-    for code, offset in TIME_CODES.items():
-        if offset == hours:
-            return code
-    return "UT"
 
 
 def read_204(transaction, default_offset_minutes=0):
@@ -431,16 +452,9 @@ def build_204(tender):
             ]
         )
         for qualifier, when in stop.get("windows", []):
-            moment = datetime.fromisoformat(when)
+            moment = _utc(when)
             body.append(
-                [
-                    "G62",
-                    qualifier,
-                    moment.strftime("%Y%m%d"),
-                    "",
-                    moment.strftime("%H%M"),
-                    _time_code(moment),
-                ]
+                ["G62", qualifier, moment.strftime("%Y%m%d"), "", moment.strftime("%H%M"), "UT"]
             )
         if stop.get("name"):
             body += _party("SF" if stop["type"] == "pickup" else "ST", stop)
@@ -499,6 +513,7 @@ def read_990(transaction):
                         position,
                         "B1",
                         4,
+                        index,
                     )
                 )
             response.update(
@@ -654,6 +669,7 @@ def read_997(transaction):
                         position,
                         "AK9",
                         1,
+                        index,
                     )
                 )
     return ack, problems
@@ -671,7 +687,7 @@ def build_997(group):
                     [
                         "AK3",
                         problem.segment_id,
-                        str(problem.set_position or problem.position),
+                        str(problem.set_position),
                         "",
                         problem.code if problem.level == "segment" else "8",
                     ]
@@ -680,11 +696,13 @@ def build_997(group):
                     body.append(["AK4", str(problem.element), "", problem.code])
         set_codes = [p.code for p in transaction.problems if p.level == "transaction"]
         body.append(["AK5", "R", *(set_codes[:5] or ["5"])])
-    group_codes = [p.code for p in group.problems][:5]
-    if group.accepted == group.set_count and not group_codes:
-        status = "A"
-    else:
+    # AK905 takes group-level codes only; interchange-level problems found
+    # while the group was open are the TA1's to report
+    group_codes = [p.code for p in group.problems if p.level == "group"][:5]
+    if group.accepted < group.set_count:
         status = "P" if group.accepted else "R"
+    else:  # every set accepted: E when the group envelope itself is faulty
+        status = "E" if group_codes else "A"
     body.append(
         [
             "AK9",
@@ -702,7 +720,9 @@ def build_ta1(interchange):
     """TA1 elements acknowledging a read interchange (x12.Envelope of its ISA):
     accepted, accepted with errors, or rejected with the first problem's code."""
     problems = interchange.problems
-    status = "R" if any(p.code in ("024", "023") for p in problems) else ("E" if problems else "A")
+    status = (
+        "R" if any(p.code in REJECTING_TA1_CODES for p in problems) else "E" if problems else "A"
+    )
     return [
         interchange.control,
         interchange[9],

@@ -1,5 +1,5 @@
 import logging
-import threading
+import time
 import uuid
 from datetime import timedelta
 
@@ -9,12 +9,15 @@ from odoo import api, fields, models, tools
 from odoo.exceptions import ValidationError
 from odoo.tools import SQL
 
+from odoo.addons.logistics_canonical.lib.transactions import commit
+
 from ..lib import edifact, headers, x12
 from ..lib import edifact_messages as em
 from ..lib import x12_transactions as tx
 
 _logger = logging.getLogger(__name__)
 ADMIN_GROUP = "logistics_canonical.group_integration_admin"
+WRITE_GRACE_SECONDS = 120  # an unfinished file younger than this is still being written
 
 
 class LogisticsEdiPartner(models.Model):
@@ -361,25 +364,44 @@ class LogisticsEdiPartner(models.Model):
     def _poll(self):
         """Pick up the partner's files: each is accepted into the inbox (a resent
         interchange is recognised as a duplicate) and committed before the file
-        is archived, so a crash in between loses nothing and applies nothing twice."""
+        is archived, so a crash in between loses nothing and applies nothing twice.
+        A file that fails is left in place and reported; the others still come in."""
         for profile in self.sudo():
-            accepted = 0
+            accepted, failures = 0, []
             try:
                 with profile._open_channel() as channel:
                     for name in channel.list(profile.inbound_path):
                         if name.startswith("."):
-                            continue  # a file still being written
-                        data = channel.read_file(profile.inbound_path, name)
-                        profile._accept_interchange(data.decode("utf-8", errors="replace"), name)
-                        _commit(self.env)
-                        channel.archive(profile.inbound_path, name, profile.archive_path)
-                        accepted += 1
-                profile.write({"last_poll": fields.Datetime.now(), "last_poll_error": False})
-            except (OSError, paramiko.SSHException, UnicodeError) as error:
+                            continue  # a file still being written, by convention
+                        try:
+                            if profile._pick_up(channel, name):
+                                accepted += 1
+                        except Exception as error:
+                            _logger.exception("EDI pickup of %s from %s failed", name, profile.name)
+                            failures.append(f"{name}: {error}")
+            except (OSError, EOFError, paramiko.SSHException) as error:
                 _logger.warning("EDI pickup for %s failed: %s", profile.name, error)
-                profile.write({"last_poll": fields.Datetime.now(), "last_poll_error": str(error)})
-            _commit(self.env)
+                failures.append(str(error))
+            profile.write(
+                {"last_poll": fields.Datetime.now(), "last_poll_error": "\n".join(failures)}
+            )
+            commit(self.env)
             _logger.info("EDI pickup for %s: %s file(s)", profile.name, accepted)
+
+    def _pick_up(self, channel, name):
+        """Accept one file and archive it; False when it is left for later: its
+        interchange has not ended yet and the file changed a moment ago, so it
+        is most likely still being written."""
+        data = channel.read_file(self.inbound_path, name)
+        text = headers.decode(data)
+        recent = time.time() - channel.modified(self.inbound_path, name) < WRITE_GRACE_SECONDS
+        if recent and not headers.complete(text):
+            return False
+        with self.env.cr.savepoint():  # a failure leaves nothing half-stored
+            self._accept_interchange(text, name)
+        commit(self.env)
+        channel.archive(self.inbound_path, name, self.archive_path)
+        return True
 
     def _accept_interchange(self, text, origin, correlation_id=None):
         """Store an interchange in the inbox; return ``(message id, state, duplicate)``.
@@ -430,10 +452,3 @@ class LogisticsEdiPartner(models.Model):
             message.write({"edi_sender": sender, "edi_control": control})
             inbox._ensure_drain(target.id, 0, "batch")
         return result
-
-
-def _commit(env):
-    """Commit what was picked up before touching the remote file. Tests run in
-    one transaction that must not be committed."""
-    if not getattr(threading.current_thread(), "testing", False):
-        env.cr.commit()  # pylint: disable=invalid-commit

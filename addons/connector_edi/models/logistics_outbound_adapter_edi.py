@@ -1,3 +1,5 @@
+import paramiko
+
 from odoo import models
 
 from odoo.addons.logistics_canonical.lib import http_delivery
@@ -26,8 +28,8 @@ class LogisticsOutboundAdapterEdi(models.AbstractModel):
         name = f"{message.message_type}-{message.edi_control or message.id}-{message.id}.edi"
         try:
             with profile._open_channel() as channel:
-                channel.write_file(profile.outbound_path, name, message.payload.encode())
-        except OSError as error:
+                channel.write_file(profile.outbound_path, name, _encoded(message))
+        except (OSError, paramiko.SSHException) as error:
             raise TransientError(
                 f"{profile.channel} drop failed: {error}", code="channel_down"
             ) from error
@@ -40,7 +42,14 @@ class LogisticsOutboundAdapterEdi(models.AbstractModel):
         }
         if backend.sudo().api_token:
             headers["Authorization"] = f"Bearer {backend.sudo().api_token}"
-        return http_delivery.post(backend.sudo().base_url, message.payload.encode(), headers)
+        return http_delivery.post(backend.sudo().base_url, _encoded(message), headers)
+
+
+def _encoded(message):
+    """EDIFACT declares UNOC (ISO 8859-1) in its UNB; X12 data is ASCII."""
+    if message.payload_format == "edifact":
+        return message.payload.encode("latin-1", errors="replace")
+    return message.payload.encode()
 
 
 class LogisticsEdiPartnerChannel(models.Model):

@@ -1,6 +1,6 @@
 from odoo import api, fields, models
 
-from ..lib import x12
+from ..lib import edifact, x12
 
 
 class LogisticsOutbox(models.AbstractModel):
@@ -22,7 +22,13 @@ class LogisticsOutbox(models.AbstractModel):
         profile = backend._edi_partner() if message else False
         if profile and message.payload_format in ("x12", "edifact"):
             vals = {"edi_control": _group_control(message.payload)}
-            if message_type != "ack" and profile.expect_997 and profile.standard == "x12":
+            # acknowledgments are not acknowledged; a TA1 has no group to acknowledge
+            if (
+                vals["edi_control"]
+                and message_type not in ("ack", "ta1")
+                and profile.expect_997
+                and profile.standard == "x12"
+            ):
                 vals.update(edi_ack_state="expected", edi_ack_due=profile._ack_due())
             message.write(vals)
         return message
@@ -53,8 +59,6 @@ def _group_control(payload):
             if elements[0] == "GS":
                 return elements[6] if len(elements) > 6 else ""
         return ""
-    from ..lib import edifact
-
     for _delimiters, elements in edifact.segments(payload):
         if elements[0] == "UNB":
             return edifact.value(elements[5]) if len(elements) > 5 else ""

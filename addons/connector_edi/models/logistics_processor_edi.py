@@ -1,3 +1,5 @@
+import logging
+
 from odoo import fields, models
 
 from odoo.addons.logistics_canonical.lib import event_schema
@@ -7,6 +9,8 @@ from ..lib import edifact, x12
 from ..lib import edifact_messages as em
 from ..lib import x12_transactions as tx
 from ..lib.edifact_messages import STANDARD_AGENCIES
+
+_logger = logging.getLogger(__name__)
 
 X12_READERS = {"214": tx.read_214, "204": tx.read_204, "210": tx.read_210}
 
@@ -42,6 +46,14 @@ class LogisticsProcessorEdi(models.AbstractModel):
             raise PermanentError(
                 f"unreadable interchange: {error}", code="edi_unreadable"
             ) from error
+        except (ValueError, TypeError, IndexError, KeyError, AttributeError) as error:
+            # data our readers did not foresee: the message fails alone, visibly,
+            # instead of being retried as if the fault were passing
+            _logger.exception("message %s: EDI reader failed", message.id)
+            raise PermanentError(
+                f"interchange could not be read ({type(error).__name__}: {error})",
+                code="edi_unreadable",
+            ) from error
 
     def _decode_x12(self, message, profile):
         documents = []
@@ -53,6 +65,10 @@ class LogisticsProcessorEdi(models.AbstractModel):
                     {"kind": "ack", "body": tx.build_997(item), "control": item.control}
                 )
             elif kind == "interchange":
+                usage_problem = self._usage_problem(item, profile)
+                if usage_problem:
+                    item.problems.append(usage_problem)
+                documents += [{"kind": "ta1_in", "ta1": ta1} for ta1 in item.ta1s]
                 if item.problems:
                     documents.append(
                         {
@@ -61,13 +77,34 @@ class LogisticsProcessorEdi(models.AbstractModel):
                             "problems": [str(p) for p in item.problems],
                         }
                     )
-                if profile.send_ta1 or item[14] == "1":  # ISA14: the sender asks for a TA1
+                # ISA14 "1": the sender asks for a TA1. An interchange holding
+                # only TA1s is itself an acknowledgment: answering it would
+                # start an endless exchange.
+                if (profile.send_ta1 or item[14] == "1") and item.groups:
                     documents.append(
                         {"kind": "ta1", "ta1": tx.build_ta1(item), "control": item.control}
                     )
         return documents
 
+    def _usage_problem(self, interchange, profile):
+        """ISA15: test data never reaches a production backend, nor the reverse."""
+        usage = interchange[15].strip()
+        if usage in ("P", "T") and usage != profile._usage():
+            return x12.Problem(
+                "interchange",
+                "020",
+                f"ISA15 {usage!r}: a {'test' if usage == 'T' else 'production'} "
+                f"interchange for a {profile.backend_id.environment} backend",
+                1,
+                "ISA",
+                15,
+            )
+        return None
+
     def _x12_set_documents(self, message, profile, transaction):
+        usage_problem = self._usage_problem(transaction.interchange, profile)
+        if usage_problem:
+            transaction.problems.append(usage_problem)
         transaction.problems += tx.check(transaction)
         data = None
         if not transaction.problems:
@@ -97,7 +134,15 @@ class LogisticsProcessorEdi(models.AbstractModel):
                     "problems": [str(p) for p in transaction.problems],
                 }
             ]
-        origin = f"{transaction.interchange[6].strip()}:{transaction.interchange.control}:{transaction.control}"
+        # ST02 is unique within its group only: GS06 belongs in the origin
+        origin = ":".join(
+            (
+                transaction.interchange[6].strip(),
+                transaction.interchange.control,
+                transaction.group.control,
+                transaction.control,
+            )
+        )
         if transaction.id == "214":
             return [
                 {"kind": "event", "event": event}
@@ -254,6 +299,14 @@ class LogisticsProcessorEdi(models.AbstractModel):
         )[ref]
 
     def _milestone(self, message, shipment, code, when=None, origin="", note=None):
+        source_event_id = f"{origin}:{code}" if origin else False
+        if source_event_id:  # a retried or replayed interchange applies once
+            known = self.env["logistics.milestone"].search(
+                [("shipment_id", "=", shipment.id), ("source_event_id", "=", source_event_id)],
+                limit=1,
+            )
+            if known:
+                return known
         milestone_code = self.env["logistics.milestone.code"]._by_code(code)
         return self.env["logistics.milestone"].create(
             {
@@ -262,7 +315,7 @@ class LogisticsProcessorEdi(models.AbstractModel):
                 "event_time": when or fields.Datetime.now(),
                 "backend_id": message.backend_id.id,
                 "message_id": message.id,
-                "source_event_id": f"{origin}:{code}" if origin else False,
+                "source_event_id": source_event_id,
                 "note": note,
             }
         )
@@ -384,6 +437,20 @@ class LogisticsProcessorEdi(models.AbstractModel):
             error.exception_type,
             f"event {event.get('event_id')} of {event['shipment_ref']}: {error}",
             error.field,
+        )
+
+    def _apply_ta1_in(self, message, document):
+        """The partner's TA1 about one of our interchanges: a rejection is an
+        exception for the integration team; an acceptance needs nothing."""
+        ta1 = document["ta1"]
+        status, note = (ta1[4] if len(ta1) > 4 else ""), (ta1[5] if len(ta1) > 5 else "")
+        if status in ("A", ""):
+            return self.env["logistics.exception"]
+        return self.env["logistics.inbox"]._raise_exception(
+            message,
+            "invalid_message",
+            f"partner acknowledged our interchange {ta1[1] if len(ta1) > 1 else '?'} "
+            f"with TA1 status {status} (note {note})",
         )
 
     def _apply_ta1(self, message, document):

@@ -1,6 +1,8 @@
 from odoo import fields, models
 from odoo.exceptions import UserError
 
+from odoo.addons.logistics_canonical.lib.timeutil import parse_event_time
+
 
 class LogisticsShipment(models.Model):
     _inherit = "logistics.shipment"
@@ -47,10 +49,7 @@ class LogisticsShipment(models.Model):
                         "is_company": True,
                     }
                 )
-            windows = [
-                fields.Datetime.to_datetime(when[:19].replace("T", " "))
-                for _q, when in stop.get("windows", [])
-            ]
+            windows = [parse_event_time(when)[0] for _q, when in stop.get("windows", [])]
             vals = {
                 "stop_type": stop["type"],
                 "partner_id": partner.id,
@@ -81,20 +80,26 @@ class LogisticsShipment(models.Model):
             self.sudo().external_ref_ids.filtered(lambda r: r.backend_id == backend)[:1].external_id
         )
         profile = backend._edi_partner()
-        self.env["logistics.outbox"].sudo()._enqueue(
-            backend,
-            "tender_response",
-            {
-                "scac": profile.scac or "",
-                "shipment_id": ref,
-                "date": fields.Date.today().strftime("%Y%m%d"),
-                "accepted": accepted,
-                "reason": reason or "",
-            },
-            f"990:{self.id}:{'A' if accepted else 'D'}",
-            shipment=self,
-            parent=message,
+        response = (
+            self.env["logistics.outbox"]
+            .sudo()
+            ._enqueue(
+                backend,
+                "tender_response",
+                {
+                    "scac": profile.scac or "",
+                    "shipment_id": ref,
+                    "date": fields.Date.today().strftime("%Y%m%d"),
+                    "accepted": accepted,
+                    "reason": reason or "",
+                },
+                f"990:{self.id}:{'A' if accepted else 'D'}",
+                shipment=self,
+                parent=message,
+            )
         )
+        if not response:  # this answer was given before (a replay, a second click)
+            return
         code = "TENDER_ACCEPTED" if accepted else "TENDER_REJECTED"
         self.env["logistics.milestone"].create(
             {

@@ -131,10 +131,39 @@ class TestEdiFlows(EdiCase):
             ["ARRIVED_PICKUP", "PICKED_UP", "OUT_FOR_DELIVERY", "DELIVERED"],
         )
         self.assertTrue(timeline.filtered(lambda m: m.code == "OUT_FOR_DELIVERY").is_late)
-        self.assertEqual(timeline[0].event_time_local, "2024-05-01 07:50 -05:00")
         self.assertEqual(set(timeline.mapped("source_code")), {"X3", "AF", "X6", "D1"})
         ack = self.outbound("ack")
         self.assertIn("AK9*A*3*3*3", ack.payload)
+
+    def test_214_time_codes_follow_their_zone_and_the_source_offset_is_kept(self):
+        body = self.status_214("LOAD-TZ", ("X3", "2024-05-01T07:50:00Z"))
+        at7 = next(segment for segment in body if segment[0] == "AT7")
+        # ET on 1 May is daylight time (UTC-4); ES is Eastern Standard all year
+        at7[5:8] = ["20240501", "0750", "ET"]
+        second = [list(segment) for segment in body]
+        next(s for s in second if s[0] == "AT7")[1:8] = [
+            "AF",
+            "NS",
+            "",
+            "",
+            "20240501",
+            "0850",
+            "ES",
+        ]
+        message = self.message(
+            self.post_edi(self.interchange([("214", "0001", body), ("214", "0002", second)]))
+        )
+        self.run_jobs()
+        self.assertEqual(message.state, "done", message.error_message)
+        timeline = message.shipment_id.milestone_ids.sorted("event_time")
+        self.assertEqual(
+            timeline.mapped("event_time_local"),
+            ["2024-05-01 07:50 -04:00", "2024-05-01 08:50 -05:00"],
+        )
+        self.assertEqual(
+            [str(t) for t in timeline.mapped("event_time")],
+            ["2024-05-01 11:50:00", "2024-05-01 13:50:00"],
+        )
 
     def test_duplicate_interchange_is_not_applied_twice(self):
         text = self.interchange(
@@ -291,7 +320,7 @@ class TestEdiFlows(EdiCase):
             self.assertEqual(set_id, "214")
             at7 = next(s for s in segments if s[0] == "AT7")
             self.assertEqual(at7[1], "AF")
-            self.assertEqual(at7[5:8], ["20240501", "0830", "ET"])
+            self.assertEqual(at7[5:8], ["20240501", "1330", "UT"], "written in UTC")
             sent = self.outbound("milestone")
             self.assertEqual(sent.edi_ack_state, "expected")
             ack = [["AK1", "QM", sent.edi_control], ["AK9", "A", "1", "1", "1"]]
@@ -433,6 +462,49 @@ class TestEdiFlows(EdiCase):
         self.assertIn("TA1*000000061*", ta1.payload)
         self.assertIn("*A*000", ta1.payload)
         self.assertNotIn("GS*", ta1.payload)
+
+    def test_test_data_never_reaches_production(self):
+        text = self.interchange(
+            [("214", "0001", self.status_214("LOAD-TEST", ("AF", "2024-05-01T08:30:00Z")))],
+            control=62,
+        ).replace("*000000062*0*P*", "*000000062*1*T*")
+        message = self.message(self.post_edi(text))
+        self.run_jobs()
+        self.assertFalse(message.shipment_id, "nothing of a test interchange is applied")
+        self.assertIn("ISA15 'T'", " ".join(message.exception_ids.mapped("description")))
+        [ta1] = self.outbound("ta1")
+        self.assertIn("*R*020", ta1.payload)
+
+    def test_a_set_control_reused_in_another_group_is_another_set(self):
+        sets = [("214", "0001", self.status_214("LOAD-G", ("AF", "2024-05-01T08:30:00Z")))]
+        second = [("214", "0001", self.status_214("LOAD-G", ("D1", "2024-05-02T08:30:00Z")))]
+        text = x12.Writer(newline=True).interchange(
+            [
+                ("QM", "1", "SHIPPERINC", "CARRIERHUB", "004010", sets),
+                ("QM", "2", "SHIPPERINC", "CARRIERHUB", "004010", second),
+            ],
+            "SHIPPERINC",
+            "CARRIERHUB",
+            63,
+        )
+        message = self.message(self.post_edi(text))
+        self.run_jobs()
+        self.assertEqual(message.shipment_id.milestone_ids.mapped("source_code"), ["AF", "D1"])
+
+    def test_partner_ta1_rejecting_our_interchange_is_an_exception_and_not_answered(self):
+        self.profile.send_ta1 = True
+        text = x12.Writer().interchange(
+            [],
+            "SHIPPERINC",
+            "CARRIERHUB",
+            64,
+            ta1=["000000007", "240501", "1000", "R", "024"],
+        )
+        message = self.message(self.post_edi(text))
+        self.run_jobs()
+        self.assertEqual(message.state, "done", message.error_message)
+        self.assertIn("TA1 status R", message.exception_ids.description)
+        self.assertFalse(self.outbound("ta1"), "an acknowledgment is never acknowledged")
 
     def test_freight_invoice_goes_out_as_210(self):
         self.profile.send_invoices = True

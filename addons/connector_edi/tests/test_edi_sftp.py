@@ -1,5 +1,6 @@
 import os
 import tempfile
+import time
 
 from odoo.tests import tagged
 
@@ -64,17 +65,24 @@ class TestEdiFileChannels(EdiCase):
             self.assertIn("host key", self.profile.last_poll_error)
             self.assertEqual(os.listdir(server.path("inbound")), ["x.edi"])
 
-    def test_unreadable_file_is_kept_as_rejected(self):
+    def test_unfinished_file_waits_and_an_unreadable_one_is_kept_as_rejected(self):
+        Message = self.env["logistics.integration.message"]
+        mine = [("backend_id", "=", self.edi_backend.id)]
         with SftpServer() as server:
             self.use_sftp(server)
-            with open(server.path("inbound", "junk.edi"), "wb") as handle:
+            junk = server.path("inbound", "junk.edi")
+            with open(junk, "wb") as handle:
                 handle.write(b"\x00\x01 junk")
             self.profile._poll()
-        rejected = self.env["logistics.integration.message"].search(
-            [("backend_id", "=", self.edi_backend.id), ("state", "=", "rejected")]
-        )
+            self.assertFalse(Message.search(mine), "no trailer, just written: still being written")
+            self.assertEqual(os.listdir(server.path("inbound")), ["junk.edi"])
+            ten_minutes_ago = time.time() - 600
+            os.utime(junk, (ten_minutes_ago, ten_minutes_ago))
+            self.profile._poll()
+        rejected = Message.search([*mine, ("state", "=", "rejected")])
         self.assertEqual(rejected.error_code, "edi_unreadable")
         self.assertTrue(rejected.exception_ids)
+        self.assertFalse(self.profile.last_poll_error)
 
     def test_folder_channel(self):
         with tempfile.TemporaryDirectory() as root:

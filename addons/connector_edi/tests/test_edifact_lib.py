@@ -161,6 +161,38 @@ class TestEdifactEnvelopes(BaseCase):
         )
         self.assertEqual(self.problems(grouped), set())
         self.assertIn(("group", "26"), self.problems(grouped.replace("UNE+1+G1", "UNE+2+G1")))
+        self.assertIn(("group", "26"), self.problems(grouped.replace("UNE+1+G1'", "UNE'")))
+
+    def test_damaged_segments_are_problems_not_crashes(self):
+        text = self.interchange(1)
+        bare_dtm = messages_of(text.replace("DTM+334:", "DTM'FTX+AAA+", 1))[0]
+        _report, problems = em.read_iftsta(bare_dtm)
+        self.assertEqual([p.segment_id for p in problems], ["STS"], "no time, said clearly")
+        offset_too_large = messages_of(text.replace("?+01:303", "?+99:303", 1))[0]
+        _report, problems = em.read_iftsta(offset_too_large)
+        self.assertIn("bad UTC offset '+99'", str(problems[0]))
+        with self.assertRaises(edifact.EdifactError) as caught:
+            list(edifact.Reader(text.replace("C1", "C\x021")))
+        self.assertIn("control character", str(caught.exception))
+
+    def test_offsets_of_half_hours_are_written_in_utc(self):
+        report = {**self.report}
+        report["consignments"] = [
+            {
+                "reference": "C1",
+                "events": [
+                    {"status_code": "21", "agency": "6", "time": "2024-05-01T10:00:00+05:30"}
+                ],
+            }
+        ]
+        [message] = messages_of(
+            edifact.Writer().interchange([("IFTSTA", "M1", em.build_iftsta(report))], "S", "R", "1")
+        )
+        parsed, problems = em.read_iftsta(message)
+        self.assertEqual(problems, [])
+        self.assertEqual(
+            parsed["consignments"][0]["events"][0]["time"], "2024-05-01T04:30:00+00:00"
+        )
 
     def test_missing_event_time_is_reported(self):
         body = [segment for segment in em.build_iftsta(self.report) if segment[0] != "DTM"]

@@ -334,3 +334,103 @@ class TestX12Envelopes(BaseCase):
         ]
         self.assertEqual(len(sets), 5000)
         self.assertFalse(any(s.problems for s in sets))
+
+    def test_layout_and_filler_around_interchanges_are_ignored(self):
+        clean = self.interchange()
+        expected = [item.segments for kind, item in self.read_all(clean) if kind == "set"]
+        newline_terminated = x12.Writer(x12.Separators(segment="\n")).interchange(
+            [
+                (
+                    "QM",
+                    "11",
+                    "S",
+                    "R",
+                    "004010",
+                    [
+                        (
+                            "214",
+                            "0001",
+                            tx.build_214(
+                                {
+                                    "shipment_id": "S1",
+                                    "events": [
+                                        {"status_code": "X6", "time": "2024-05-01T10:00:00Z"}
+                                    ],
+                                }
+                            ),
+                        )
+                    ],
+                )
+            ],
+            "SENDER",
+            "RECEIVER",
+            99,
+        )
+        cases = {
+            "byte-order mark, CRLF, DOS end-of-file mark": "\ufeff"
+            + clean.replace("~", "~\r\n")
+            + "\x1a",
+            "NUL padding after the trailer": clean + "\x00" * 40,
+            "two interchanges, filler between": clean + "\x1a\r\n" + clean,
+        }
+        for case, text in cases.items():
+            with self.subTest(case):
+                sets = [item.segments for kind, item in self.read_all(text) if kind == "set"]
+                self.assertEqual(sets[:2], expected)
+                self.assertEqual(self.problems(text), set())
+        crlf = newline_terminated.replace("\n", "\r\n")
+        [transaction] = [item for kind, item in self.read_all(crlf) if kind == "set"]
+        self.assertFalse(
+            [value for segment in transaction.segments for value in segment if "\r" in value],
+            "no stray CR in the values",
+        )
+        self.assertEqual(self.problems(crlf), set())
+
+    def test_writer_keeps_separators_out_of_the_data(self):
+        text = x12.Writer().interchange(
+            [
+                (
+                    "QM",
+                    "11",
+                    "S",
+                    "R",
+                    "004010",
+                    [
+                        (
+                            "214",
+                            "0001",
+                            [
+                                ["B10", "PRO*1", "LOAD~2", "AB\nCD"],
+                                ["LX", "1"],
+                                ["AT7", "X6", "NS", "", "", "20240501", "1000", "UT"],
+                            ],
+                        )
+                    ],
+                )
+            ],
+            "SEND*ER",
+            "RECEIVER",
+            1,
+            sender_qualifier="ZZZ",
+        )
+        [transaction] = [item for kind, item in self.read_all(text) if kind == "set"]
+        self.assertEqual(transaction.segments[1], ["B10", "PRO 1", "LOAD 2", "AB CD"])
+        self.assertEqual(self.problems(text), set())
+        self.assertEqual(transaction.interchange[6], "SEND ER        ")
+
+    def test_a_ta1_before_the_groups_is_an_acknowledgment_not_an_error(self):
+        text = x12.Writer().interchange(
+            [], "SENDER", "RECEIVER", 5, ta1=["000000061", "240501", "1000", "R", "020"]
+        )
+        [(kind, interchange)] = self.read_all(text)
+        self.assertEqual(kind, "interchange")
+        self.assertEqual(interchange.problems, [])
+        self.assertEqual(interchange.ta1s, [["TA1", "000000061", "240501", "1000", "R", "020"]])
+
+    def test_997_positions_and_group_codes(self):
+        text = self.interchange(sets=1).replace("B10**S1~", "")
+        [ack] = self.acknowledge(text)
+        self.assertIn(["AK3", "B10", "2", "", "3"], ack, "a missing B10 was due right after ST")
+        faulty_group = self.interchange().replace("GE*2*11", "GE*2*12")
+        [ack] = self.acknowledge(faulty_group)
+        self.assertEqual(ack[-1], ["AK9", "E", "2", "2", "2", "4"], "accepted, envelope in error")
