@@ -262,10 +262,13 @@ def raw_insert(db, duration, run_id):
 
 
 def ensure_database(db):
+    """Create the benchmark database, or bring an existing one up to the code measured."""
     listing = subprocess.run(["psql", "-lqtA"], capture_output=True, text=True, check=True).stdout
-    if any(line.split("|")[0] == db for line in listing.splitlines()):
-        return
-    print(f"creating benchmark database {db} (about a minute)", flush=True)
+    exists = any(line.split("|")[0] == db for line in listing.splitlines())
+    if exists:
+        print(f"updating benchmark database {db}", flush=True)
+    else:
+        print(f"creating benchmark database {db} (about a minute)", flush=True)
     subprocess.run(
         [
             sys.executable,
@@ -274,7 +277,7 @@ def ensure_database(db):
             str(VAR_DIR / "test.conf"),
             "-d",
             db,
-            "-i",
+            "-u" if exists else "-i",
             "logistics_canonical",
             "--without-demo=all",
             "--stop-after-init",
