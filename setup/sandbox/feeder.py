@@ -39,6 +39,9 @@ CITIES = [
     ("Dallas", "USDAL"),
 ]
 DELAY_REASONS = [("AH", "Weather"), ("AO", "Traffic"), ("AJ", "Driver hours exhausted")]
+# the demo's customers (their Reference in Odoo) and carriers (SCAC)
+CUSTOMERS = ["NWF", "CONTOSO", "FABRIKAM", "TAILSPIN", "WWI"]
+CARRIERS = ["BRFT", "PRLT", "CEXP", "EURL"]
 
 
 def provision(url, db, login, password):
@@ -71,6 +74,22 @@ class Shipment:
         self.clock = datetime.now(timezone.utc) - timedelta(hours=rng.randint(2, 30))
         self.offset = rng.choice([-5, -6, 1, 2])
         self.origin, self.destination = rng.sample(CITIES, 2)
+        self.customer, self.carrier = rng.choice(CUSTOMERS), rng.choice(CARRIERS)
+
+    def header(self):
+        """The shipment as the TMS describes it: who, by whom, from where to where."""
+        return {
+            "customer_code": self.customer,
+            "customer_ref": f"PO-{self.ref[-3:]}",
+            "carrier_scac": self.carrier,
+            "mode": "ftl",
+            "origin": {"name": f"{self.origin[0]} DC", "city": self.origin[0], "country": "US"},
+            "destination": {
+                "name": f"{self.destination[0]} DC",
+                "city": self.destination[0],
+                "country": "US",
+            },
+        }
 
     def time(self):
         return self.clock.astimezone(timezone(timedelta(hours=self.offset))).isoformat(
@@ -102,7 +121,8 @@ class Feeder:
             "shipment_ref": shipment.ref,
             "event_time": shipment.time(),
             "location": {"name": city, "code": locode, "city": city, "country": "US"},
-            "shipment": {"customer_ref": f"PO-{shipment.ref[-3:]}", "mode": "ftl"},
+            # the header comes with every event: the first to arrive creates the shipment
+            "shipment": shipment.header(),
         }
         if x12 and self.rng.random() < 0.5:
             event["source_code"] = x12  # mapped through the X12 214 list

@@ -15,14 +15,6 @@ class LogisticsBackend(models.Model):
     def _edi_partner(self):
         return self.edi_partner_ids[:1]
 
-    def _render_outbound(self, message_type, payload):
-        """EDI backends receive interchanges, rendered once with their control
-        numbers so a retry resends exactly the same interchange."""
-        profile = self._edi_partner()
-        if self.kind == "edi" and profile and message_type in profile._RENDERERS:
-            return profile._render(message_type, payload)
-        return super()._render_outbound(message_type, payload)
-
     @api.model
     def _edi_subscribers(self, shipment, milestone):
         """EDI partners that receive status messages for this shipment's customer."""

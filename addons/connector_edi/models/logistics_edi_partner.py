@@ -1,6 +1,5 @@
 import logging
 import time
-import uuid
 from datetime import timedelta
 
 import paramiko
@@ -9,14 +8,14 @@ from odoo import api, fields, models, tools
 from odoo.exceptions import ValidationError
 from odoo.tools import SQL
 
-from odoo.addons.logistics_canonical.lib.transactions import commit
+from odoo.addons.logistics_integration.lib.transactions import commit
 
 from ..lib import edifact, headers, x12
 from ..lib import edifact_messages as em
 from ..lib import x12_transactions as tx
 
 _logger = logging.getLogger(__name__)
-ADMIN_GROUP = "logistics_canonical.group_integration_admin"
+ADMIN_GROUP = "logistics_integration.group_integration_admin"
 WRITE_GRACE_SECONDS = 120  # an unfinished file younger than this is still being written
 
 
@@ -397,58 +396,22 @@ class LogisticsEdiPartner(models.Model):
         recent = time.time() - channel.modified(self.inbound_path, name) < WRITE_GRACE_SECONDS
         if recent and not headers.complete(text):
             return False
-        with self.env.cr.savepoint():  # a failure leaves nothing half-stored
-            self._accept_interchange(text, name)
-        commit(self.env)
+        self._accept_interchange(text, name)  # committed by the door
         channel.archive(self.inbound_path, name, self.archive_path)
         return True
 
-    def _accept_interchange(self, text, origin, correlation_id=None):
-        """Store an interchange in the inbox; return ``(message id, state, duplicate)``.
-        Unreadable headers are kept as rejected messages, never dropped."""
+    def _accept_interchange(self, text, origin, correlation_id=None, content_type=None):
+        """Hand an interchange to the inbox's door; return its receipt. The
+        EDI processor admits it (who sent it, under which control number:
+        a resent interchange is a duplicate); unreadable headers are kept as
+        a rejected message and raised as an issue, never dropped."""
         self.ensure_one()
-        inbox = self.env["logistics.inbox"].sudo()
-        target = self.backend_id._inbox_target()
-        try:
-            standard, sender, control = headers.identify(text)
-        except (ValueError, x12.X12Error, edifact.EdifactError) as error:
-            [result] = inbox._accept(
-                target,
-                [
-                    {
-                        "payload": text.replace("\x00", "\ufffd"),
-                        "idempotency_key": f"rejected:{origin}:{uuid.uuid4().hex[:8]}",
-                        "state": "rejected",
-                        "error_code": "edi_unreadable",
-                        "error_message": str(error),
-                        "message_type": "edi",
-                        "payload_format": "text",
-                    }
-                ],
-                "batch",
-                correlation_id,
-            )
-            inbox._raise_exception(
-                self.env["logistics.integration.message"].browse(result[0]),
-                "invalid_message",
-                f"{origin}: {error}",
-            )
-            return result
-        [result] = inbox._accept(
-            target,
-            [
-                {
-                    "payload": text,
-                    "idempotency_key": f"{standard}:{sender}:{control}",
-                    "message_type": standard,
-                    "payload_format": standard,
-                }
-            ],
-            "batch",
-            correlation_id,
+        [receipt] = self.env["logistics.inbox"]._receive(
+            self.backend_id._inbox_target(),
+            [{"payload": text, "message_type": "interchange", "payload_format": "text"}],
+            channel="batch",
+            correlation_id=correlation_id or origin,
+            content_type=content_type,
+            report_refused=True,
         )
-        message = self.env["logistics.integration.message"].browse(result[0])
-        if not result[2]:
-            message.write({"edi_sender": sender, "edi_control": control})
-            inbox._ensure_drain(target.id, 0, "batch")
-        return result
+        return receipt

@@ -2,9 +2,10 @@ import paramiko
 
 from odoo import models
 
-from odoo.addons.logistics_canonical.lib import http_delivery
-from odoo.addons.logistics_canonical.lib.errors import PermanentError, TransientError
+from odoo.addons.logistics_integration.lib import http_delivery
+from odoo.addons.logistics_integration.lib.errors import PermanentError, TransientError
 
+from ..lib import edifact, x12
 from ..lib.channels import FolderChannel, SftpChannel
 
 
@@ -16,6 +17,27 @@ class LogisticsOutboundAdapterEdi(models.AbstractModel):
     _inherit = "logistics.outbound.adapter"
     _description = "EDI Outbound Adapter"
     _adapter_key = "edi"
+
+    def _render(self, backend, message_type, payload):
+        """Interchanges rendered once, with their control numbers, so a retry
+        resends exactly the same interchange; the group control is kept so
+        the partner's 997 can be matched, and that 997 awaited."""
+        profile = backend._edi_partner()
+        if not profile or message_type not in profile._RENDERERS:
+            return super()._render(backend, message_type, payload)
+        text, payload_format = profile._render(message_type, payload)
+        rendered = {"payload": text, "payload_format": payload_format}
+        control = _group_control(text)
+        rendered["edi_control"] = control or None
+        # acknowledgments are not acknowledged; a TA1 has no group to acknowledge
+        if (
+            control
+            and message_type not in ("ack", "ta1")
+            and profile.expect_997
+            and profile.standard == "x12"
+        ):
+            rendered.update(edi_ack_state="expected", edi_ack_due=profile._ack_due())
+        return rendered
 
     def _send(self, backend, message):
         profile = backend._edi_partner().sudo()
@@ -43,6 +65,19 @@ class LogisticsOutboundAdapterEdi(models.AbstractModel):
         if backend.sudo().api_token:
             headers["Authorization"] = f"Bearer {backend.sudo().api_token}"
         return http_delivery.post(backend.sudo().base_url, _encoded(message), headers)
+
+
+def _group_control(payload):
+    """GS06 of an X12 interchange, or the UNB reference of an EDIFACT one."""
+    if payload.lstrip().startswith("ISA"):
+        for _separators, elements in x12.segments(payload):
+            if elements[0] == "GS":
+                return elements[6] if len(elements) > 6 else ""
+        return ""
+    for _delimiters, elements in edifact.segments(payload):
+        if elements[0] == "UNB":
+            return edifact.value(elements[5]) if len(elements) > 5 else ""
+    return ""
 
 
 def _encoded(message):

@@ -3,9 +3,9 @@ import logging
 from odoo import fields, models
 
 from odoo.addons.logistics_canonical.lib import event_schema
-from odoo.addons.logistics_canonical.lib.errors import PermanentError
+from odoo.addons.logistics_integration.lib.errors import PermanentError
 
-from ..lib import edifact, x12
+from ..lib import edifact, headers, x12
 from ..lib import edifact_messages as em
 from ..lib import x12_transactions as tx
 from ..lib.edifact_messages import STANDARD_AGENCIES
@@ -28,7 +28,23 @@ class LogisticsProcessorEdi(models.AbstractModel):
     _name = "logistics.processor.edi"
     _inherit = "logistics.processor"
     _description = "EDI Interchange Processor"
-    _processor_for = (("edi", "x12"), ("edi", "edifact"))
+    _processor_for = (("*", "interchange"),)
+
+    def _admit(self, item, document=None):
+        """An interchange is admitted when its envelope names a standard, a
+        sender and a control number: that is its identity, so a resent
+        interchange is a duplicate. What follows is read when processed."""
+        try:
+            standard, sender, control = headers.identify(item["payload"])
+        except (ValueError, x12.X12Error, edifact.EdifactError) as error:
+            return [{"field": "", "message": str(error), "code": "edi_unreadable"}]
+        item.update(
+            idempotency_key=item.get("idempotency_key") or f"{standard}:{sender}:{control}",
+            payload_format=standard,
+            edi_sender=sender,
+            edi_control=control,
+        )
+        return []
 
     # --- decode -----------------------------------------------------------------
 
@@ -39,7 +55,7 @@ class LogisticsProcessorEdi(models.AbstractModel):
                 f"backend {message.backend_id.code} has no EDI profile", code="no_edi_profile"
             )
         try:
-            if message.message_type == "x12":
+            if message.payload_format == "x12":
                 return self._decode_x12(message, profile)
             return self._decode_edifact(message, profile)
         except (x12.X12Error, edifact.EdifactError) as error:
@@ -413,8 +429,7 @@ class LogisticsProcessorEdi(models.AbstractModel):
             )
             sent.write({"edi_ack_state": state, "edi_ack_message_id": message.id})
             if state != "accepted":
-                self.env["logistics.inbox"]._raise_exception(
-                    sent,
+                sent._open_issue(
                     "invalid_message",
                     f"partner rejected our group {ack.get('group_control')}: "
                     + "; ".join(e for s in ack["sets"] for e in s["errors"]),
@@ -432,8 +447,7 @@ class LogisticsProcessorEdi(models.AbstractModel):
 
     def _apply_unmapped(self, message, document):
         error, event = document["error"], document["event"]
-        return self.env["logistics.inbox"]._raise_exception(
-            message,
+        return message._open_issue(
             error.exception_type,
             f"event {event.get('event_id')} of {event['shipment_ref']}: {error}",
             error.field,
@@ -446,8 +460,7 @@ class LogisticsProcessorEdi(models.AbstractModel):
         status, note = (ta1[4] if len(ta1) > 4 else ""), (ta1[5] if len(ta1) > 5 else "")
         if status in ("A", ""):
             return self.env["logistics.exception"]
-        return self.env["logistics.inbox"]._raise_exception(
-            message,
+        return message._open_issue(
             "invalid_message",
             f"partner acknowledged our interchange {ta1[1] if len(ta1) > 1 else '?'} "
             f"with TA1 status {status} (note {note})",
@@ -463,8 +476,7 @@ class LogisticsProcessorEdi(models.AbstractModel):
         )
 
     def _apply_rejected(self, message, document):
-        return self.env["logistics.inbox"]._raise_exception(
-            message,
+        return message._open_issue(
             "invalid_message",
             f"{document['what']} rejected: " + "; ".join(document["problems"]),
         )

@@ -94,7 +94,7 @@ class LogisticsShipment(models.Model):
                     "reason": reason or "",
                 },
                 f"990:{self.id}:{'A' if accepted else 'D'}",
-                shipment=self,
+                shipment_id=self.id,
                 parent=message,
             )
         )
@@ -170,5 +170,5 @@ class LogisticsShipment(models.Model):
                 "freight_invoice",
                 invoice,
                 f"210:{shipment.id}:{len(charges)}",
-                shipment=shipment,
+                shipment_id=shipment.id,
             )

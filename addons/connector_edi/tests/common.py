@@ -37,6 +37,19 @@ class EdiCase(ApiCase):
             }
         )
 
+    def use_sftp(self, server, host_key=None):
+        """The partner's files on ``server``, a loopback SFTP server."""
+        self.profile.sudo().write(
+            {
+                "channel": "sftp",
+                "sftp_host": "127.0.0.1",
+                "sftp_port": server.port,
+                "sftp_user": "partner",
+                "sftp_password": "secret",
+                "sftp_host_key": host_key or server.host_key,
+            }
+        )
+
     def post_edi(self, text, content_type="application/edi-x12", key=None):
         return self.url_open(
             "/logistics/v1/edi",

@@ -13,18 +13,6 @@ from .sftp_server import SftpServer
 class TestEdiFileChannels(EdiCase):
     """Pickup and drop against a real SFTP server on loopback, and a local folder."""
 
-    def use_sftp(self, server, host_key=None):
-        self.profile.sudo().write(
-            {
-                "channel": "sftp",
-                "sftp_host": "127.0.0.1",
-                "sftp_port": server.port,
-                "sftp_user": "partner",
-                "sftp_password": "secret",
-                "sftp_host_key": host_key or server.host_key,
-            }
-        )
-
     def test_sftp_pickup_processing_and_997_drop(self):
         text = self.interchange(
             [("214", "0001", self.status_214("LOAD-F", ("AF", "2024-05-01T08:30:00-05:00")))],

@@ -1,1 +1,1 @@
-from . import api, health, metrics
+from . import events, subscriptions

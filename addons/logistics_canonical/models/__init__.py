@@ -1,13 +1,11 @@
 # isort: skip_file
-# Order matters: Odoo creates tables in import order, and the SQL views and
-# helper tables of the runtime (last lines) read tables created above.
-from . import logistics_cached_config
+# Order matters: Odoo creates tables in import order, and the SQL views
+# (last lines) read tables created above.
 from . import res_partner
 from . import logistics_team
 from . import logistics_milestone_code
 from . import logistics_code_scheme
 from . import logistics_backend
-from . import logistics_backend_key
 from . import logistics_code_mapping
 from . import logistics_external_ref
 from . import logistics_shipment
@@ -20,8 +18,8 @@ from . import logistics_freight_charge
 from . import logistics_integration_message
 from . import logistics_notification_rule
 from . import logistics_demo
-from . import logistics_processor
-from . import logistics_outbound_adapter
+from . import logistics_openapi
+from . import logistics_processor_event
+from . import logistics_outbound_adapter_mail
 from . import logistics_outbox
-from . import logistics_inbox
-from . import logistics_integration_kpi
+from . import logistics_exception_kpi

@@ -142,42 +142,45 @@ class LogisticsDemo(models.AbstractModel):
             "event_time": "2026-01-05T08:10:00-06:00",
             "location": {"name": "Chicago DC"},
         }
-        message = self.env["logistics.integration.message"].create(
+        trace = [
             {
-                "backend_id": backend.id,
-                "idempotency_key": "demo-dead-letter-1",
-                "correlation_id": "demo-tms-timeouts",
-                "payload": json.dumps(event),
-                "content_type": "application/json",
-                "shipment_ref": event["shipment_ref"],
-                "state": "dead",
-                "attempts": backend.max_attempts,
-                "error_code": "timeout",
-                "error_message": "TMS lookup timed out after 15 s (5 attempts)",
+                "attempt": attempt,
+                "at": f"2026-01-05 14:1{attempt}:00",
+                "step": step,
+                "outcome": outcome,
+                "ms": ms,
+                "detail": detail,
             }
-        )
-        message._add_trace(
+            for attempt in range(1, backend.max_attempts + 1)
+            for step, outcome, ms, detail in (
+                ("decode", "ok", 0.4, ""),
+                ("map", "ok", 0.6, ""),
+                ("apply", "error", 15000.0, "TransientError: TMS lookup timed out after 15 s"),
+                ("result", "queued" if attempt < backend.max_attempts else "dead", 15001.0, ""),
+            )
+        ]
+        Message = self.env["logistics.integration.message"]
+        [(message_id, _state, _duplicate)] = Message._insert(
             [
                 {
-                    "attempt": attempt,
-                    "at": f"2026-01-05 14:1{attempt}:00",
-                    "step": step,
-                    "outcome": outcome,
-                    "ms": ms,
-                    "detail": detail,
+                    "backend_id": backend.id,
+                    "company_id": backend.company_id.id,
+                    "direction": "inbound",
+                    "idempotency_key": "demo-dead-letter-1",
+                    "correlation_id": "demo-tms-timeouts",
+                    "payload": json.dumps(event),
+                    "content_type": "application/json",
+                    "subject_ref": event["shipment_ref"],
+                    "state": "dead",
+                    "attempts": backend.max_attempts,
+                    "error_code": "timeout",
+                    "error_message": "TMS lookup timed out after 15 s (5 attempts)",
+                    "trace": json.dumps(trace),
                 }
-                for attempt in range(1, backend.max_attempts + 1)
-                for step, outcome, ms, detail in (
-                    ("decode", "ok", 0.4, ""),
-                    ("map", "ok", 0.6, ""),
-                    ("apply", "error", 15000.0, "TransientError: TMS lookup timed out after 15 s"),
-                    ("result", "queued" if attempt < backend.max_attempts else "dead", 15001.0, ""),
-                )
             ]
         )
-        self.env["logistics.inbox"]._raise_exception(
-            message, "dead_letter", "TMS lookup timed out after 15 s (5 attempts)"
-        )
+        message = Message.browse(message_id)
+        message._open_issue("dead_letter", "TMS lookup timed out after 15 s (5 attempts)")
 
     @api.model
     def _demo_pickup_offset(self, progress, rng):

@@ -65,6 +65,6 @@ class LogisticsNotificationRule(models.Model):
                     "milestone_id": milestone.id,
                 },
                 f"mail:{rule.id}:{milestone.id}",
-                shipment=shipment,
+                shipment_id=shipment.id,
                 parent=milestone.message_id,
             )

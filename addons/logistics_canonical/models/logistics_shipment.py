@@ -1,7 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from ..lib.errors import PermanentError
+from odoo.addons.logistics_integration.lib.errors import PermanentError
+
 from ..lib.timeutil import parse_event_time
 from ..lib.tracking import derive
 from .logistics_milestone_code import SHIPMENT_STATUSES
@@ -283,9 +284,21 @@ class LogisticsShipment(models.Model):
                 ],
                 limit=1,
             )
+        customer = self.env["res.partner"]
+        if details.get("customer_code"):
+            customer = customer.search(
+                [
+                    ("ref", "=", details["customer_code"]),
+                    ("company_id", "in", [False, backend.company_id.id]),
+                ],
+                limit=1,
+            )
         return {
             "company_id": backend.company_id.id,
             "environment": backend.environment,
+            "customer_id": customer.id,
+            "origin_id": self._facility(backend, details.get("origin")).id,
+            "destination_id": self._facility(backend, details.get("destination")).id,
             "customer_reference": details.get("customer_ref"),
             "bol_number": details.get("bol_number"),
             "pro_number": details.get("pro_number"),
@@ -293,6 +306,28 @@ class LogisticsShipment(models.Model):
             "carrier_id": carrier.id,
             **planned,
         }
+
+    @api.model
+    def _facility(self, backend, place):
+        """The contact of a pickup or delivery place a backend names, created when new."""
+        Partner = self.env["res.partner"]
+        if not place:
+            return Partner
+        domain = [
+            ("name", "=", place["name"]),
+            ("company_id", "in", [False, backend.company_id.id]),
+        ]
+        if place.get("city"):
+            domain.append(("city", "=", place["city"]))
+        country = self.env["res.country"].search([("code", "=", place.get("country"))], limit=1)
+        return Partner.search(domain, limit=1) or Partner.create(
+            {
+                "name": place["name"],
+                "city": place.get("city"),
+                "country_id": country.id,
+                "company_id": backend.company_id.id,
+            }
+        )
 
     def _stop_for_event(self, stop):
         """The stop an event names by sequence, created when the event is the first to name it."""

@@ -14,21 +14,21 @@ class TestAccess(LogisticsCase):
         cls.user = new_test_user(
             cls.env,
             login="log_user",
-            groups="logistics_canonical.group_logistics_user",
+            groups="logistics_integration.group_logistics_user",
             company_id=cls.company_a.id,
             company_ids=[cls.company_a.id],
         )
         cls.manager = new_test_user(
             cls.env,
             login="log_manager",
-            groups="logistics_canonical.group_logistics_manager",
+            groups="logistics_integration.group_logistics_manager",
             company_id=cls.company_a.id,
             company_ids=[cls.company_a.id],
         )
         cls.admin = new_test_user(
             cls.env,
             login="log_admin",
-            groups="logistics_canonical.group_integration_admin",
+            groups="logistics_integration.group_integration_admin",
             company_id=cls.company_a.id,
             company_ids=[cls.company_a.id],
         )

@@ -4,7 +4,8 @@ from datetime import timedelta
 from odoo import fields
 from odoo.tests import tagged
 
-from ..lib import signature
+from odoo.addons.logistics_integration.lib import signature
+
 from .common_api import ApiCase
 from .sandbox_server import SandboxServer
 

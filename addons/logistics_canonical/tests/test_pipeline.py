@@ -8,7 +8,8 @@ from odoo import fields
 from odoo.exceptions import AccessError
 from odoo.tests import new_test_user, tagged
 
-from ..lib.errors import TransientError
+from odoo.addons.logistics_integration.lib.errors import TransientError
+
 from .common_api import ApiCase
 
 
@@ -131,14 +132,14 @@ class TestPipeline(ApiCase):
         self.run_jobs()
         self.assertEqual(message.state, "failed")
         for group in (
-            "logistics_canonical.group_logistics_user",
-            "logistics_canonical.group_logistics_manager",
+            "logistics_integration.group_logistics_user",
+            "logistics_integration.group_logistics_manager",
         ):
             user = new_test_user(self.env, login=f"no_replay_{group[-7:]}", groups=group)
             with self.subTest(group=group), self.assertRaises(AccessError):
                 message.with_user(user).action_replay()
         admin = new_test_user(
-            self.env, login="replayer", groups="logistics_canonical.group_integration_admin"
+            self.env, login="replayer", groups="logistics_integration.group_integration_admin"
         )
         message.with_user(admin).action_replay()
         self.assertEqual(message.state, "queued")
@@ -227,7 +228,7 @@ class TestPipeline(ApiCase):
         job.write(
             {"state": "started", "date_started": fields.Datetime.now() - timedelta(minutes=10)}
         )
-        self.env["logistics.inbox"]._maintenance()
+        self.env["queue.job"].requeue_stuck_jobs()  # queue_job's own stuck-job cron
         self.assertEqual(job.state, "pending", "its lane lock is free: nobody runs it")
         self.run_jobs()
         self.assertEqual(message.state, "done")

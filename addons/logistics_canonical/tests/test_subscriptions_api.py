@@ -2,7 +2,8 @@ import json
 
 from odoo.tests import tagged
 
-from ..lib import signature
+from odoo.addons.logistics_integration.lib import signature
+
 from .common_api import ApiCase
 from .sandbox_server import SandboxServer
 
@@ -149,6 +150,6 @@ class TestSubscriptionsApi(ApiCase):
             response = self.call("POST", body={"url": f"https://x.test/{index}"})
             self.assertEqual(response.status_code, 201, response.text)
         refused = self.call("POST", body={"url": "https://x.test/eleventh"})
-        self.assertEqual(refused.status_code, 422, refused.text)
-        self.assertIn("at most 10", refused.text)
+        self.assertEqual(refused.status_code, 409, refused.text)
+        self.assertEqual(refused.json()["error"]["code"], "too_many_subscriptions")
         self.assertEqual(len(self.call("GET").json()["subscriptions"]), 10)

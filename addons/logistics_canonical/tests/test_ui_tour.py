@@ -7,7 +7,7 @@ from ..lib.timeutil import parse_event_time
 class TestShipmentTour(HttpCase):
     def test_shipment_timeline_and_exception_workbench(self):
         dispatcher = new_test_user(
-            self.env, login="tour_dispatcher", groups="logistics_canonical.group_logistics_user"
+            self.env, login="tour_dispatcher", groups="logistics_integration.group_logistics_user"
         )
         shipment = self.env["logistics.shipment"].create(
             {

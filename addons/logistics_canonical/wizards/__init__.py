@@ -1,1 +1,1 @@
-from . import logistics_backend_key_generate, logistics_milestone_record
+from . import logistics_milestone_record

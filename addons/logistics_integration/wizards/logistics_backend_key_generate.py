@@ -21,7 +21,7 @@ class LogisticsBackendKeyGenerate(models.TransientModel):
             "res_id": self.id,
             "view_mode": "form",
             "views": [
-                (self.env.ref("logistics_canonical.view_backend_key_generate_done").id, "form")
+                (self.env.ref("logistics_integration.view_backend_key_generate_done").id, "form")
             ],
             "target": "new",
         }

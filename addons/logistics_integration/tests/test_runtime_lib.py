@@ -3,7 +3,7 @@ from datetime import datetime, timedelta
 
 from odoo.tests import BaseCase, tagged
 
-from ..lib import apikey, backoff, event_schema, signature
+from ..lib import apikey, backoff, lanes, registry, signature
 from ..lib.circuit import CLOSED, HALF_OPEN, OPEN, Circuit
 
 
@@ -101,37 +101,34 @@ class TestCircuit(BaseCase):
 
 
 @tagged("at_install", "-post_install")
-class TestEventIdentity(BaseCase):
-    base = {"shipment_ref": "L1", "code": "IN_TRANSIT", "event_time": "2024-05-01T10:00:00+02:00"}
+class TestLanes(BaseCase):
+    def test_one_subject_one_lane(self):
+        self.assertEqual(lanes.lane_of("LOAD-1", 4), lanes.lane_of("LOAD-1", 4))
+        self.assertEqual(lanes.lane_of(None, 4), lanes.lane_of("", 4))
+        spread = {lanes.lane_of(f"LOAD-{n}", 4) for n in range(100)}
+        self.assertEqual(spread, {0, 1, 2, 3})
 
-    def test_same_instant_same_identity(self):
-        utc = {**self.base, "event_time": "2024-05-01T08:00:00Z"}
-        self.assertEqual(event_schema.identity(self.base), event_schema.identity(utc))
+    def test_lock_keys_do_not_collide_past_a_hundred_lanes(self):
+        """The old key backend * 1000 + lane * 10 + channel made backend 1 lane
+        100 the same lock as backend 2 lane 0."""
+        keys = {
+            lanes.lock_key("drain", backend, lane, channel)
+            for backend in range(1, 21)
+            for lane in range(150)
+            for channel in lanes.CHANNELS
+        }
+        self.assertEqual(len(keys), 20 * 150 * 2)
+        self.assertTrue(all(-(2**63) <= key < 2**63 for key in keys))
+        self.assertNotEqual(lanes.lock_key("drain", 1, 0), lanes.lock_key("deliver", 1, 0))
 
-    def test_what_makes_an_event_different(self):
-        key = event_schema.identity(self.base)
-        for change in (
-            {"code": "DELIVERED"},
-            {"shipment_ref": "L2"},
-            {"classifier": "estimated"},
-            {"stop": {"sequence": 2}},
-            {"event_time": "2024-05-01T10:00:01+02:00"},
-        ):
-            with self.subTest(change=change):
-                self.assertNotEqual(event_schema.identity({**self.base, **change}), key)
-        self.assertEqual(
-            event_schema.identity({**self.base, "note": "hello"}), key, "free text is no identity"
-        )
 
-    def test_event_id_wins(self):
-        self.assertEqual(
-            event_schema.identity({**self.base, "event_id": "x"}),
-            event_schema.identity({**self.base, "code": "DELIVERED", "event_id": "x"}),
-        )
+@tagged("at_install", "-post_install")
+class TestRegistry(BaseCase):
+    def test_each_key_has_one_owner(self):
+        table = registry.build([("a", [("api", "event")]), ("b", [("edi", "x12"), ("*", "event")])])
+        self.assertEqual(table[("api", "event")], "a")
+        self.assertEqual(table[("*", "event")], "b")
 
-    def test_errors_name_fields(self):
-        self.assertEqual(event_schema.errors(self.base), [])
-        errors = event_schema.errors(
-            {"shipment_ref": "", "code": "IN_TRANSIT", "event_time": "x", "eta": 5}
-        )
-        self.assertEqual({e["field"] for e in errors}, {"shipment_ref", "event_time", "eta"})
+    def test_two_claims_on_one_key_are_an_error(self):
+        with self.assertRaisesRegex(registry.AmbiguousRegistration, "claimed by both a and b"):
+            registry.build([("a", [("edi", "x12")]), ("b", [("edi", "x12")])])

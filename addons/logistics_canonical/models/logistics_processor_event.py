@@ -1,111 +1,25 @@
 import json
-import time
 
-from odoo import api, models, tools
+from odoo import api, models
+
+from odoo.addons.logistics_integration.lib.errors import PermanentError, UnmappedCodeError
 
 from ..lib import event_schema
-from ..lib.errors import PermanentError, UnmappedCodeError
 from ..lib.timeutil import parse_event_time
 
 
 class LogisticsProcessor(models.AbstractModel):
-    """Base of message processors: decode → map → apply → rules.
+    """In the shipment domain, a message is remembered by its shipment."""
 
-    A processor says which messages it handles with ``_processor_for``, a
-    tuple of ``(backend kind, message type)`` pairs (``"*"`` matches every
-    kind). A connector adds a dialect by adding a processor model that
-    inherits this one and overrides the steps it needs; the inbox finds it
-    through :meth:`_for_message`, never through an if/else chain.
-    """
-
-    _name = "logistics.processor"
-    _description = "Logistics Message Processor"
-    _processor_for = ()
+    _inherit = "logistics.processor"
 
     @api.model
-    @tools.ormcache("kind", "message_type")
-    def _processor_name(self, kind, message_type):
-        candidates = self.env.registry.descendants([self._name], "_inherit")
-        for name in sorted(candidates):
-            handled = getattr(self.env.registry[name], "_processor_for", ())
-            if (kind, message_type) in handled:
-                return name
-        for name in sorted(candidates):
-            if ("*", message_type) in getattr(self.env.registry[name], "_processor_for", ()):
-                return name
-        return None
-
-    @api.model
-    def _for_message(self, message):
-        name = self._processor_name(message.backend_id.kind, message.message_type)
-        if not name:
-            raise PermanentError(
-                f"no processor for {message.message_type!r} messages of {message.backend_id.kind!r} backends",
-                code="unsupported_message_type",
-            )
-        return self.env[name]
-
-    def _run(self, message, trace):
-        """Process ``message``; return the shipment it concerns (or an empty recordset)."""
-        attempt = message.attempts + 1
-        documents = self._timed(trace, attempt, "decode", self._decode, message)
-        shipment = self.env["logistics.shipment"]
-        for document in documents:
-            mapped = self._timed(trace, attempt, "map", self._map, message, document)
-            [record] = self._timed(trace, attempt, "apply", self._apply_many, [(message, mapped)])
-            self._timed(trace, attempt, "rules", self._rules, message, record)
-            shipment |= self._shipment_of(record)
-        return shipment[:1]
-
-    def _prepare(self, message):
-        """Decode and map ``message``: its ``(message, mapped)`` items, no writes."""
-        return [(message, self._map(message, document)) for document in self._decode(message)]
-
-    @api.model
-    def _shipment_of(self, record):
+    def _subject_of(self, record):
         if record._name == "logistics.shipment":
-            return record
+            return record or None
         if "shipment_id" in record._fields:
-            return record.shipment_id
-        return self.env["logistics.shipment"]
-
-    def _timed(self, trace, attempt, step, method, *args):
-        started = time.monotonic()
-        try:
-            result = method(*args)
-        except Exception as error:
-            trace.append(
-                self._step(attempt, step, "error", started, f"{type(error).__name__}: {error}")
-            )
-            raise
-        trace.append(self._step(attempt, step, "ok", started))
-        return result
-
-    @api.model
-    def _step(self, attempt, step, outcome, started, detail=""):
-        return self.env["logistics.inbox"]._trace_step(attempt, step, outcome, started, detail)
-
-    # The steps. Each returns what the next one takes.
-    def _decode(self, message):
-        """Raw payload → list of documents (one message may carry several)."""
-        raise NotImplementedError
-
-    def _map(self, message, document):
-        """Document → values in canonical terms (codes resolved through the code lists)."""
-        return document
-
-    def _apply_many(self, items):
-        """``(message, mapped)`` items → the record each produced, in order.
-
-        Items of many messages are applied together when the inbox processes a
-        batch (one insert, one status derivation per shipment); a processor
-        without a faster way applies them one by one."""
-        raise NotImplementedError
-
-    def _rules(self, message, record):
-        """Business rules beyond the model's own (exceptions and notifications
-        are raised when milestones are created). Hook for connectors."""
-        return record
+            return record.shipment_id or None
+        return None
 
 
 class LogisticsProcessorEvent(models.AbstractModel):
@@ -115,6 +29,20 @@ class LogisticsProcessorEvent(models.AbstractModel):
     _inherit = "logistics.processor"
     _description = "Canonical Event Processor"
     _processor_for = (("*", "event"),)
+
+    def _admit(self, item, document=None):
+        """Schema v1 at the door: a 422 names the field before anything is stored."""
+        if document is None:
+            try:
+                document = json.loads(item["payload"])
+            except ValueError:
+                return [{"field": "", "message": "payload is not JSON"}]
+        problems = event_schema.errors(document)
+        if problems:
+            return problems
+        item["idempotency_key"] = item.get("idempotency_key") or event_schema.identity(document)
+        item["subject_ref"] = document["shipment_ref"]
+        return []
 
     def _decode(self, message):
         try:

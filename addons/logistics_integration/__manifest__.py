@@ -1,0 +1,25 @@
+{
+    "name": "Logistics Integration Runtime",
+    "summary": "One governed door for every partner system: authenticated intake, idempotent "
+    "inbox, ordered lanes, retries and dead letters, outbox with circuit breaker, trace and KPIs",
+    "version": "18.0.1.0.0",
+    "category": "Inventory/Logistics",
+    "author": "Logistics Integration Suite contributors",
+    "license": "LGPL-3",
+    "depends": ["mail", "queue_job"],
+    "external_dependencies": {"python": ["requests"]},
+    "data": [
+        "security/logistics_integration_security.xml",
+        "security/ir.model.access.csv",
+        "security/logistics_integration_rules.xml",
+        "data/queue_job_data.xml",
+        "data/ir_cron_data.xml",
+        "wizards/logistics_backend_key_generate_views.xml",
+        "views/logistics_backend_views.xml",
+        "views/logistics_integration_message_views.xml",
+        "views/logistics_integration_kpi_views.xml",
+        "views/res_config_settings_views.xml",
+        "views/logistics_integration_menus.xml",
+    ],
+    "installable": True,
+}

@@ -1,0 +1,1 @@
+from . import api, base, health, metrics

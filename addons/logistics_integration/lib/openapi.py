@@ -1,0 +1,160 @@
+"""The OpenAPI 3.1 skeleton of the logistics API v1 and the pieces modules share.
+
+The runtime describes what every route has in common (authentication, the
+error body, the correlation header, message look-up); each module adds its
+own paths and schemas (see ``logistics.openapi`` in the runtime's models).
+"""
+
+CORRELATION_ID_PATTERN = r"^[A-Za-z0-9._:-]{1,128}$"
+
+
+def error_response(description):
+    return {
+        "description": description,
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+    }
+
+
+def json_response(description, schema_name):
+    return {
+        "description": description,
+        "content": {
+            "application/json": {"schema": {"$ref": f"#/components/schemas/{schema_name}"}}
+        },
+    }
+
+
+def common_errors(media="application/json"):
+    """Answers every authenticated intake route can give."""
+    return {
+        "400": error_response("Body unreadable, or an invalid header."),
+        "401": error_response("Missing or invalid API key, or signature required and invalid."),
+        "403": error_response("The key's backend may not use this route."),
+        "413": error_response("Body larger than the configured limit."),
+        "415": error_response(f"Content-Type is not {media}."),
+        "429": {
+            **error_response("Rate limit of the backend exceeded."),
+            "headers": {"Retry-After": {"schema": {"type": "integer"}, "description": "Seconds."}},
+        },
+    }
+
+
+def auth_errors():
+    """Answers of authenticated routes that read no body."""
+    return {
+        "400": error_response("An invalid header."),
+        "401": error_response("Missing or invalid API key."),
+        "403": error_response("The key's backend may not use this route."),
+    }
+
+
+CORRELATION_HEADER = {
+    "name": "X-Correlation-ID",
+    "in": "header",
+    "required": False,
+    # no "type": a header is always text, and the pattern says which text
+    "schema": {"maxLength": 128, "pattern": CORRELATION_ID_PATTERN},
+    "description": "Follows the message through processing and outbound calls; generated "
+    "when absent. Another value is refused (400).",
+}
+SIGNATURE_HEADER = {
+    "name": "X-Logistics-Signature",
+    "in": "header",
+    "required": False,
+    "schema": {"type": "string"},
+    "description": "t=<unix time>,v1=<hex HMAC-SHA256 of '<t>.<body>'>; required when the "
+    "backend asks for signatures.",
+}
+IDEMPOTENCY_HEADER = {
+    "name": "Idempotency-Key",
+    "in": "header",
+    "required": False,
+    "schema": {"maxLength": 255},
+    "description": "Resending with the same key returns the first answer; without it (or "
+    "empty), a key is derived from the content's identity.",
+}
+
+
+def id_parameter(name):
+    return {"name": name, "in": "path", "required": True, "schema": {"type": "integer"}}
+
+
+def skeleton(server_url):
+    """The document with the runtime's own paths and schemas."""
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Logistics API",
+            "version": "1.0.0",
+            "description": "Send shipment events and documents into Odoo. Accepted content "
+            "is durable: a 202 is answered only once the raw payload is committed.",
+        },
+        "servers": [{"url": server_url}],
+        "security": [{"apiKey": []}],
+        "paths": {
+            "/logistics/v1/messages/{message_id}": {
+                "get": {
+                    "operationId": "getMessage",
+                    "summary": "State of a message you sent",
+                    "parameters": [id_parameter("message_id"), CORRELATION_HEADER],
+                    "responses": {
+                        "200": json_response("The message's state.", "MessageState"),
+                        **auth_errors(),
+                        "404": error_response("No such message of this backend."),
+                    },
+                }
+            },
+        },
+        "components": {
+            "securitySchemes": {"apiKey": {"type": "http", "scheme": "bearer"}},
+            "schemas": {
+                "Accepted": {
+                    "type": "object",
+                    "required": ["message_id", "state", "duplicate", "correlation_id"],
+                    "properties": {
+                        "message_id": {"type": "integer"},
+                        "state": {"type": "string"},
+                        "duplicate": {"type": "boolean"},
+                        "correlation_id": {"type": "string"},
+                    },
+                },
+                "Error": {
+                    "type": "object",
+                    "required": ["error"],
+                    "properties": {
+                        "error": {
+                            "type": "object",
+                            "required": ["code", "message"],
+                            "properties": {
+                                "code": {"type": "string"},
+                                "message": {"type": "string"},
+                                "fields": {
+                                    "type": "array",
+                                    "items": {
+                                        "type": "object",
+                                        "properties": {
+                                            "field": {"type": "string"},
+                                            "message": {"type": "string"},
+                                        },
+                                    },
+                                },
+                            },
+                        },
+                        "correlation_id": {"type": "string"},
+                    },
+                },
+                "MessageState": {
+                    "type": "object",
+                    "required": ["message_id", "state", "attempts"],
+                    "properties": {
+                        "message_id": {"type": "integer"},
+                        "state": {"type": "string"},
+                        "attempts": {"type": "integer"},
+                        "error_code": {"type": ["string", "null"]},
+                        "error_message": {"type": ["string", "null"]},
+                        "correlation_id": {"type": ["string", "null"]},
+                    },
+                },
+            },
+        },
+    }

@@ -1,0 +1,87 @@
+import json
+
+from odoo import api, models, tools
+
+from ..lib import http_delivery, registry, signature
+from ..lib.errors import PermanentError
+
+CONTENT_TYPES = {
+    "json": "application/json",
+    "x12": "application/edi-x12",
+    "edifact": "application/edifact",
+    "xml": "application/xml",
+    "text": "text/plain",
+}
+
+
+class LogisticsOutboundAdapter(models.AbstractModel):
+    """How an outbound message is rendered and reaches its destination.
+
+    An adapter declares the backend ``adapter`` value it serves in
+    ``_adapter_key`` (two adapters with one key is an error when the
+    registry loads). ``_render`` turns a payload into what is stored and
+    sent, once, so a retry resends exactly the same bytes; ``_send``
+    returns a status to record, raises :class:`TransientError` when a retry
+    may succeed and :class:`PermanentError` when it will not. Connector
+    modules add REST, SOAP, EDI or AMQP adapters the same way.
+    """
+
+    _name = "logistics.outbound.adapter"
+    _description = "Logistics Outbound Adapter"
+    _adapter_key = None
+
+    def _register_hook(self):
+        super()._register_hook()
+        if self._name == "logistics.outbound.adapter":
+            self._adapter_table()  # raises AmbiguousRegistration at load
+
+    @api.model
+    def _adapter_table(self):
+        names = sorted(self.env.registry.descendants([self._name], "_inherit") - {self._name})
+        return registry.build(
+            (name, [key] if (key := getattr(self.env.registry[name], "_adapter_key", None)) else [])
+            for name in names
+        )
+
+    @api.model
+    @tools.ormcache("key")
+    def _adapter_name(self, key):
+        return self._adapter_table().get(key)
+
+    @api.model
+    def _for_backend(self, backend):
+        name = self._adapter_name(backend.adapter)
+        if not name:
+            raise PermanentError(
+                f"backend {backend.code} has no outbound adapter", code="no_adapter"
+            )
+        return self.env[name]
+
+    def _render(self, backend, message_type, payload):
+        """The message fields of ``payload`` as stored and sent: at least
+        ``payload`` (text) and ``payload_format``. JSON here."""
+        body = payload if isinstance(payload, str) else json.dumps(payload, sort_keys=True)
+        return {"payload": body, "payload_format": "json"}
+
+    def _send(self, backend, message):
+        raise NotImplementedError
+
+
+class LogisticsOutboundAdapterWebhook(models.AbstractModel):
+    """A signed JSON POST to the backend's URL (webhook subscriptions, API partners)."""
+
+    _name = "logistics.outbound.adapter.webhook"
+    _inherit = "logistics.outbound.adapter"
+    _description = "Webhook Outbound Adapter"
+    _adapter_key = "webhook"
+
+    def _send(self, backend, message):
+        body = message.payload.encode()
+        headers = {
+            "Content-Type": "application/json",
+            "Idempotency-Key": message.idempotency_key,
+            "X-Correlation-ID": message.correlation_id or f"out-{message.id}",
+        }
+        if backend.signing_secret:
+            headers[signature.HEADER] = signature.sign(backend.signing_secret, body)
+        return http_delivery.post(backend.base_url, body, headers)
