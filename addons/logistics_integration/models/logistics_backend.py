@@ -16,6 +16,7 @@ class InboxTarget(NamedTuple):
     id: int
     company_id: int
     code: str
+    kind: str
     lanes: int
     rate_limit: int
     require_signature: bool
@@ -30,6 +31,7 @@ class InboxTarget(NamedTuple):
 CACHED_FIELDS = {
     "active",
     "code",
+    "kind",
     "company_id",
     "environment",
     "require_signature",
@@ -186,6 +188,7 @@ class LogisticsBackend(models.Model):
             id=self.id,
             company_id=self.company_id.id,
             code=self.code,
+            kind=self.kind,
             lanes=self.lanes,
             rate_limit=self.rate_limit_per_minute,
             require_signature=self.require_signature,

@@ -166,7 +166,6 @@ class LogisticsInbox(models.AbstractModel):
         if not items:
             return []
         Processor = self.env["logistics.processor"]
-        backend_kind = self.env["logistics.backend"].sudo().browse(target.id).kind
         limit = self._max_bytes()
         rows, problems_of = [], []
         for given in items:
@@ -177,7 +176,7 @@ class LogisticsInbox(models.AbstractModel):
             if len(payload) > limit:
                 problems = [{"field": "", "message": f"payload exceeds {limit} bytes"}]
             else:
-                processor = Processor._for_type(backend_kind, item["message_type"])
+                processor = Processor._for_type(target.kind, item["message_type"])
                 problems = _admitted(processor, item, document)
             row = {
                 **item,
