@@ -19,11 +19,12 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from support.odoo_server import ODOO_SRC, VAR_DIR  # noqa: E402
+from support.odoo_server import ODOO_SRC, VAR_DIR
 
 sys.path.insert(0, str(ODOO_SRC))
-import odoo  # noqa: E402
-from werkzeug.test import Client  # noqa: E402
+from werkzeug.test import Client
+
+import odoo
 
 
 def main():

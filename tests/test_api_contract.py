@@ -36,9 +36,7 @@ def test_schemathesis_finds_no_contract_break(server, tmp_path):
         "fuzzer", partner_id=customer, rate_limit_per_minute=0, environment="sandbox"
     )
     # subscriptions the fuzzer creates point anywhere: let them, they deliver nothing
-    server.call(
-        "ir.config_parameter", "set_param", "logistics.subscriptions.allow_private", "True"
-    )
+    server.call("ir.config_parameter", "set_param", "logistics.subscriptions.allow_private", "True")
     command = [
         str(ST),
         "run",

@@ -7,7 +7,7 @@
     "author": "Logistics Integration Suite contributors",
     "license": "LGPL-3",
     "depends": ["logistics_integration"],
-    "external_dependencies": {"python": ["jsonschema"]},
+    "external_dependencies": {"python": ["jsonschema", "jsonschema_rs"]},
     "data": [
         "security/ir.model.access.csv",
         "security/logistics_rules.xml",

@@ -4,6 +4,7 @@ from unittest.mock import patch
 from odoo import fields
 from odoo.tests import tagged
 
+from odoo.addons.logistics_integration.lib.registry import AmbiguousRegistration
 from odoo.addons.logistics_integration.tests.common import (
     assert_durable_before_scheduled,
     watch_door,
@@ -76,3 +77,48 @@ class TestApiThroughTheDoor(ApiCase):
         kept = self.env["logistics.integration.message"].browse(refused["message_id"])
         self.assertEqual((kept.state, kept.error_code), ("rejected", "validation_failed"))
         self.assertIn("event_time", kept.error_message)
+
+    def test_the_first_event_carries_the_shipment_header(self):
+        customer = self.env["res.partner"].create({"name": "Header Foods", "ref": "HDR"})
+        carrier = self.env["res.partner"].create(
+            {"name": "Header Lines", "is_logistics_carrier": True, "logistics_scac": "HDRL"}
+        )
+        dock = self.env["res.partner"].create({"name": "Dallas DC", "city": "Dallas"})
+        header = {
+            "customer_code": "HDR",
+            "customer_ref": "PO-77",
+            "carrier_scac": "HDRL",
+            "origin": {"name": "Chicago DC", "city": "Chicago", "country": "US"},
+            "destination": {"name": "Dallas DC", "city": "Dallas", "country": "US"},
+        }
+        message = self.message(self.post(self.event(ref="HDR-1", shipment=header)))
+        self.run_jobs()
+        shipment = message.shipment_id
+        self.assertEqual((shipment.customer_id, shipment.carrier_id), (customer, carrier))
+        self.assertEqual(shipment.destination_id, dock, "a known facility is found")
+        self.assertEqual(
+            (shipment.origin_id.name, shipment.origin_id.country_id.code), ("Chicago DC", "US")
+        )
+        self.assertEqual(
+            (shipment.lane, shipment.customer_reference), ("Chicago → Dallas", "PO-77")
+        )
+
+
+@tagged("post_install", "-at_install")
+class TestStrictAdapterRegistry(ApiCase):
+    def test_two_adapters_for_one_backend_adapter_are_an_error(self):
+        Adapter = self.env["logistics.outbound.adapter"]
+        self.assertEqual(
+            Adapter._adapter_table(),
+            {
+                **Adapter._adapter_table(),
+                "webhook": "logistics.outbound.adapter.webhook",
+                "mail": "logistics.outbound.adapter.mail",
+            },
+        )
+        mail = self.registry["logistics.outbound.adapter.mail"]
+        with (
+            patch.object(mail, "_adapter_key", "webhook"),
+            self.assertRaisesRegex(AmbiguousRegistration, "'webhook' is claimed by both"),
+        ):
+            Adapter._adapter_table()

@@ -38,3 +38,39 @@ class TestEventIdentity(BaseCase):
             {"shipment_ref": "", "code": "IN_TRANSIT", "event_time": "x", "eta": 5}
         )
         self.assertEqual({e["field"] for e in errors}, {"shipment_ref", "event_time", "eta"})
+
+
+@tagged("at_install", "-post_install")
+class TestTwoValidatorsAgree(BaseCase):
+    """The fast validator only ever says "valid" where the detailed one would."""
+
+    base = {
+        "shipment_ref": "L-1",
+        "code": "PICKED_UP",
+        "event_time": "2024-05-01T10:00:00+02:00",
+    }
+
+    def test_on_valid_and_invalid_events(self):
+        cases = [
+            self.base,
+            {**self.base, "event_time": "2024-05-01T10:00:00"},  # no offset
+            {**self.base, "event_time": "2024-05-01 10:00:00Z"},
+            {**self.base, "eta": "tomorrow"},
+            {**self.base, "code": "picked_up"},
+            {**self.base, "code": "P" * 41},
+            {**self.base, "extra": 1},
+            {**self.base, "shipment": {"carrier_scac": "abcd"}},
+            {**self.base, "shipment": {"carrier_scac": "ABCD", "mode": "ftl"}},
+            {**self.base, "shipment": {"origin": {"city": "Lyon"}}},
+            {**self.base, "location": {"country": "FRA"}},
+            {**self.base, "stop": {"sequence": 0}},
+            {**self.base, "note": "ünïcødé ✓ 貨物"},
+            {k: v for k, v in self.base.items() if k != "code"},
+            {**{k: v for k, v in self.base.items() if k != "code"}, "source_code": "AF"},
+            {**self.base, "classifier": "guessed"},
+            {**self.base, "schema_version": "2"},
+        ]
+        for event in cases:
+            with self.subTest(event=event):
+                detailed = list(event_schema._validator().iter_errors(event))
+                self.assertEqual(event_schema._fast_validator().is_valid(event), not detailed)

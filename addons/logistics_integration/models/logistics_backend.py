@@ -127,7 +127,7 @@ class LogisticsBackend(models.Model):
     lanes = fields.Integer(
         default=2,
         help="Inbound messages are processed in this many parallel lanes; "
-        "all messages of one shipment share a lane, so they stay in order.",
+        "the messages of one subject (a shipment, an order) share a lane, so they stay in order.",
     )
 
     # outbound delivery
