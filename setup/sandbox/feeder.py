@@ -75,6 +75,8 @@ class Shipment:
         self.offset = rng.choice([-5, -6, 1, 2])
         self.origin, self.destination = rng.sample(CITIES, 2)
         self.customer, self.carrier = rng.choice(CUSTOMERS), rng.choice(CARRIERS)
+        self.planned_pickup = self.clock + timedelta(hours=rng.randint(2, 6))
+        self.planned_delivery = self.planned_pickup + timedelta(hours=rng.randint(8, 30))
 
     def header(self):
         """The shipment as the TMS describes it: who, by whom, from where to where."""
@@ -83,6 +85,8 @@ class Shipment:
             "customer_ref": f"PO-{self.ref[-3:]}",
             "carrier_scac": self.carrier,
             "mode": "ftl",
+            "planned_pickup": self.planned_pickup.isoformat(timespec="seconds"),
+            "planned_delivery": self.planned_delivery.isoformat(timespec="seconds"),
             "origin": {"name": f"{self.origin[0]} DC", "city": self.origin[0], "country": "US"},
             "destination": {
                 "name": f"{self.destination[0]} DC",
