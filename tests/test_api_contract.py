@@ -61,7 +61,10 @@ def test_schemathesis_finds_no_contract_break(server, tmp_path):
         "--report-dir",
         str(tmp_path),
     ]
-    result = subprocess.run(command, capture_output=True, text=True, timeout=900, check=False)
+    # run in the test's own folder: schemathesis keeps its caches where it runs
+    result = subprocess.run(
+        command, capture_output=True, text=True, timeout=900, check=False, cwd=tmp_path
+    )
     output = result.stdout + result.stderr
     print(output[-6000:])
     assert result.returncode == 0, output[-20000:]
