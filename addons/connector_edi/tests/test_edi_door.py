@@ -2,6 +2,7 @@ import os
 import tempfile
 from unittest.mock import patch
 
+from odoo.modules.neutralize import get_neutralization_queries
 from odoo.tests import tagged
 
 from odoo.addons.logistics_integration.lib.registry import AmbiguousRegistration
@@ -87,4 +88,18 @@ class TestStrictProcessorRegistry(EdiCase):
             patch.object(edi, "_processor_for", (("*", "interchange"), ("*", "event"))),
             self.assertRaisesRegex(AmbiguousRegistration, "logistics.processor.e"),
         ):
-            Processor._processor_table()
+            Processor._claim_table()
+
+
+@tagged("post_install", "-at_install")
+class TestNeutralizedCopy(EdiCase):
+    def test_a_neutralized_copy_stops_picking_up_files(self):
+        poll = self.env.ref("connector_edi.cron_edi_poll")
+        overdue = self.env.ref("connector_edi.cron_edi_overdue_acks")
+        (poll | overdue).active = True
+        self.env.flush_all()
+        for query in get_neutralization_queries(["connector_edi"]):
+            self.env.cr.execute(query)
+        self.env.invalidate_all()
+        self.assertFalse(poll.active, "no partner's files are picked up")
+        self.assertTrue(overdue.active, "overdue acknowledgments still show")

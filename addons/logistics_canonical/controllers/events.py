@@ -47,7 +47,7 @@ class LogisticsEventsApi(IntegrationController):
 
     def _intake_batch(self, call):
         document = self._read_event_request(call)
-        limit = self._setting("batch_max_events", 100)
+        limit = request.env["logistics.openapi"].sudo()._setting("batch_max_events")
         events = document.get("events") if isinstance(document, dict) else None
         if not isinstance(events, list) or not events:
             raise ApiError(

@@ -236,10 +236,6 @@ class IntegrationController(http.Controller):
             )
         return given
 
-    def _setting(self, name, default):
-        value = request.env["ir.config_parameter"].sudo().get_param(f"logistics.api.{name}")
-        return int(value) if value and value.isdigit() else default
-
     def _log_rejection(self, call, error):
         _logger.info(
             "rejected %s %s from %s [%s]: %s %s %s",

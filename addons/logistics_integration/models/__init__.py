@@ -6,6 +6,7 @@ from . import logistics_backend
 from . import logistics_backend_key
 from . import logistics_integration_message
 from . import logistics_openapi
+from . import logistics_registry_mixin
 from . import logistics_processor
 from . import logistics_outbound_adapter
 from . import logistics_inbox

@@ -18,7 +18,8 @@ from ..lib.transactions import commit
 
 _logger = logging.getLogger(__name__)
 
-CHANNELS = {"realtime": "root.logistics.realtime", "batch": "root.logistics.batch"}
+# queue_job channel of each inbox channel (see data/queue_job_data.xml)
+CHANNELS = {name: f"root.logistics.{name}" for name in lanes.CHANNELS}
 DRAIN_BATCH = 200
 # Messages applied together in one savepoint (a failure splits the chunk).
 CHUNK = 50

@@ -1,6 +1,8 @@
 from odoo import fields, models, tools
 from odoo.tools import SQL
 
+from .logistics_integration_message import MESSAGE_STATES
+
 # Figures that are not sums: computed from the underlying messages of each
 # group (pivot cell, row, column and total alike), never averaged across rows.
 GROUP_FIGURES = {
@@ -42,17 +44,7 @@ class LogisticsIntegrationKpi(models.Model):
     company_id = fields.Many2one("res.company", readonly=True)
     direction = fields.Selection([("inbound", "Inbound"), ("outbound", "Outbound")], readonly=True)
     message_type = fields.Char(string="Type", readonly=True)
-    state = fields.Selection(
-        [
-            ("queued", "Queued"),
-            ("done", "Done"),
-            ("failed", "Failed"),
-            ("dead", "Dead Letter"),
-            ("ignored", "Ignored"),
-            ("rejected", "Rejected"),
-        ],
-        readonly=True,
-    )
+    state = fields.Selection(MESSAGE_STATES, readonly=True)
     duration_ms = fields.Integer(string="Latency (ms)", readonly=True, aggregator=False)
     message_count = fields.Integer(string="Messages", readonly=True)
     done_count = fields.Integer(string="Done", readonly=True)

@@ -2,7 +2,7 @@ import json
 
 from odoo import api, models, tools
 
-from ..lib import http_delivery, registry, signature
+from ..lib import http_delivery, signature
 from ..lib.errors import PermanentError
 
 CONTENT_TYPES = {
@@ -27,26 +27,15 @@ class LogisticsOutboundAdapter(models.AbstractModel):
     """
 
     _name = "logistics.outbound.adapter"
+    _inherit = ["logistics.registry.mixin"]
     _description = "Logistics Outbound Adapter"
+    _claim_attribute = "_adapter_key"
     _adapter_key = None
-
-    def _register_hook(self):
-        super()._register_hook()
-        if self._name == "logistics.outbound.adapter":
-            self._adapter_table()  # raises AmbiguousRegistration at load
-
-    @api.model
-    def _adapter_table(self):
-        names = sorted(self.env.registry.descendants([self._name], "_inherit") - {self._name})
-        return registry.build(
-            (name, [key] if (key := getattr(self.env.registry[name], "_adapter_key", None)) else [])
-            for name in names
-        )
 
     @api.model
     @tools.ormcache("key")
     def _adapter_name(self, key):
-        return self._adapter_table().get(key)
+        return self._claim_table().get(key)
 
     @api.model
     def _for_backend(self, backend):

@@ -2,7 +2,6 @@ import time
 
 from odoo import api, models, tools
 
-from ..lib import registry
 from ..lib.errors import PermanentError
 
 
@@ -19,26 +18,15 @@ class LogisticsProcessor(models.AbstractModel):
     """
 
     _name = "logistics.processor"
+    _inherit = ["logistics.registry.mixin"]
     _description = "Logistics Message Processor"
+    _claim_attribute = "_processor_for"
     _processor_for = ()
-
-    def _register_hook(self):
-        super()._register_hook()
-        if self._name == "logistics.processor":
-            self._processor_table()  # raises AmbiguousRegistration at load
-
-    @api.model
-    def _processor_table(self):
-        """``{(kind, message type): processor model}``; raises when ambiguous."""
-        names = sorted(self.env.registry.descendants([self._name], "_inherit") - {self._name})
-        return registry.build(
-            (name, getattr(self.env.registry[name], "_processor_for", ())) for name in names
-        )
 
     @api.model
     @tools.ormcache("kind", "message_type")
     def _processor_name(self, kind, message_type):
-        table = self._processor_table()
+        table = self._claim_table()
         return table.get((kind, message_type)) or table.get(("*", message_type))
 
     @api.model
