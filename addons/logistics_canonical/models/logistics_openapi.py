@@ -15,6 +15,7 @@ from odoo.addons.logistics_integration.lib.openapi import (
     common_errors,
     error_response,
     id_parameter,
+    json_body,
     json_response,
 )
 
@@ -29,12 +30,7 @@ def paths(batch_max, milestone_codes):
                 "operationId": "postEvent",
                 "summary": "Send one event",
                 "parameters": [IDEMPOTENCY_HEADER, CORRELATION_HEADER, SIGNATURE_HEADER],
-                "requestBody": {
-                    "required": True,
-                    "content": {
-                        "application/json": {"schema": {"$ref": "#/components/schemas/Event"}}
-                    },
-                },
+                "requestBody": json_body({"$ref": "#/components/schemas/Event"}),
                 "responses": {
                     "202": json_response("Stored durably and queued for processing.", "Accepted"),
                     "200": json_response(
@@ -52,29 +48,24 @@ def paths(batch_max, milestone_codes):
                 "operationId": "postEvents",
                 "summary": f"Send up to {batch_max} events, each answered on its own",
                 "parameters": [CORRELATION_HEADER, SIGNATURE_HEADER],
-                "requestBody": {
-                    "required": True,
-                    "content": {
-                        "application/json": {
-                            "schema": {
-                                "type": "object",
-                                "required": ["events"],
-                                "properties": {
-                                    "events": {
-                                        "type": "array",
-                                        "minItems": 1,
-                                        "maxItems": batch_max,
-                                        "items": {
-                                            "type": "object",
-                                            "description": "An Event; each is validated on "
-                                            "its own and answered in its result.",
-                                        },
-                                    }
+                "requestBody": json_body(
+                    {
+                        "type": "object",
+                        "required": ["events"],
+                        "properties": {
+                            "events": {
+                                "type": "array",
+                                "minItems": 1,
+                                "maxItems": batch_max,
+                                "items": {
+                                    "type": "object",
+                                    "description": "An Event; each is validated on "
+                                    "its own and answered in its result.",
                                 },
                             }
-                        }
-                    },
-                },
+                        },
+                    }
+                ),
                 "responses": {
                     "200": json_response("One result per event, in order.", "BatchResult"),
                     **common_errors(),
@@ -98,31 +89,26 @@ def paths(batch_max, milestone_codes):
                 "operationId": "subscribe",
                 "summary": "Have the milestones of your shipments posted to a URL, signed",
                 "parameters": [CORRELATION_HEADER],
-                "requestBody": {
-                    "required": True,
-                    "content": {
-                        "application/json": {
-                            "schema": {
-                                "type": "object",
-                                "required": ["url"],
-                                "additionalProperties": False,
-                                "properties": {
-                                    "url": {
-                                        "type": "string",
-                                        "format": "uri",
-                                        "pattern": URL_PATTERN,
-                                    },
-                                    "milestones": {
-                                        "type": "array",
-                                        "items": {"enum": milestone_codes},
-                                        "uniqueItems": True,
-                                        "description": "Canonical codes to receive; empty: all.",
-                                    },
-                                },
-                            }
-                        }
-                    },
-                },
+                "requestBody": json_body(
+                    {
+                        "type": "object",
+                        "required": ["url"],
+                        "additionalProperties": False,
+                        "properties": {
+                            "url": {
+                                "type": "string",
+                                "format": "uri",
+                                "pattern": URL_PATTERN,
+                            },
+                            "milestones": {
+                                "type": "array",
+                                "items": {"enum": milestone_codes},
+                                "uniqueItems": True,
+                                "description": "Canonical codes to receive; empty: all.",
+                            },
+                        },
+                    }
+                ),
                 "responses": {
                     "201": json_response(
                         "Created. The signing secret is shown once: deliveries carry "

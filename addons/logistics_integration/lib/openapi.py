@@ -24,6 +24,11 @@ def json_response(description, schema_name):
     }
 
 
+def json_body(schema):
+    """A required JSON request body of that schema."""
+    return {"required": True, "content": {"application/json": {"schema": schema}}}
+
+
 def common_errors(media="application/json"):
     """Answers every authenticated intake route can give."""
     return {
