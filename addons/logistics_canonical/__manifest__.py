@@ -14,6 +14,7 @@
         "data/ir_sequence_data.xml",
         "data/logistics_milestone_code_data.xml",
         "data/logistics_code_scheme_data.xml",
+        "data/logistics_identifier_kind_data.xml",
         "data/codes/logistics.code.mapping-x12_214_at7_status.csv",
         "data/codes/logistics.code.mapping-x12_214_at7_reason.csv",
         "data/codes/logistics.code.mapping-unece_rec24.csv",
@@ -25,6 +26,7 @@
         "views/logistics_shipment_stop_views.xml",
         "views/logistics_freight_charge_views.xml",
         "views/logistics_external_ref_views.xml",
+        "views/logistics_identifier_views.xml",
         "views/logistics_shipment_views.xml",
         "views/logistics_exception_views.xml",
         "views/logistics_exception_type_views.xml",
@@ -37,6 +39,7 @@
         "views/logistics_notification_rule_views.xml",
         "views/res_partner_views.xml",
         "wizards/logistics_milestone_record_views.xml",
+        "wizards/logistics_shipment_merge_views.xml",
         "views/logistics_menus.xml",
     ],
     "demo": [

@@ -185,6 +185,7 @@ class LogisticsProcessorEdi(models.AbstractModel):
                     k: v
                     for k, v in (
                         ("pro_number", status.get("pro_number")),
+                        ("bol_number", status.get("references", {}).get("BM")),
                         ("carrier_scac", status.get("scac")),
                     )
                     if v
@@ -345,6 +346,7 @@ class LogisticsProcessorEdi(models.AbstractModel):
                 "carrier_scac": tender.get("scac") or None,
                 "customer_ref": tender.get("references", {}).get("PO")
                 or tender.get("references", {}).get("CU"),
+                "bol_number": tender.get("references", {}).get("BM"),
             },
         )
         if tender.get("purpose") == "01":
@@ -365,11 +367,9 @@ class LogisticsProcessorEdi(models.AbstractModel):
         response = document["data"]
         shipment = self.env["logistics.external.ref"]._find(
             message.backend_id, "logistics.shipment", response["shipment_id"]
+        ) or self.env["logistics.shipment"]._by_name(
+            response["shipment_id"], message.backend_id.company_id
         )
-        if not shipment:
-            shipment = self.env["logistics.shipment"].search(
-                [("name", "=", response["shipment_id"])], limit=1
-            )
         if not shipment:
             raise PermanentError(
                 f"990 for unknown shipment {response['shipment_id']!r}", code="unknown_shipment"

@@ -8,7 +8,11 @@ from . import logistics_code_scheme
 from . import logistics_backend
 from . import logistics_code_mapping
 from . import logistics_external_ref
+from . import logistics_identifier_kind
 from . import logistics_shipment
+from . import logistics_shipment_identifier
+from . import logistics_shipment_identity
+from . import logistics_shipment_merge
 from . import logistics_shipment_stop
 from . import logistics_milestone
 from . import logistics_exception_type

@@ -44,6 +44,25 @@ class LogisticsBackend(models.Model):
         help="Webhook subscriptions: the milestones sent to the URL (empty: all).",
     )
 
+    reference_kind_id = fields.Many2one(
+        "logistics.identifier.kind",
+        string="Its References Are",
+        help="What this backend's own shipment reference is to others: a TMS's load "
+        "id, a carrier's PRO, a bill of lading. Other backends then find the shipment "
+        "by it. Empty: a reference only this backend knows.",
+    )
+    match_kind_ids = fields.Many2many(
+        "logistics.identifier.kind",
+        string="Match Shipments By",
+        default=lambda self: self._default_match_kinds(),
+        help="Identifiers that find an existing shipment when this backend names one "
+        "it never named before. Others it sends are only recorded.",
+    )
+
+    @api.model
+    def _default_match_kinds(self):
+        return self.env["logistics.identifier.kind"].search([("match_by_default", "=", True)])
+
     def _receives_inbound(self):
         return self.adapter != "mail" and super()._receives_inbound()
 

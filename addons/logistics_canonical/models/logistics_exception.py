@@ -55,6 +55,12 @@ class LogisticsException(models.Model):
         index="btree_not_null",
     )
     backend_id = fields.Many2one("logistics.backend", ondelete="set null")
+    candidate_shipment_ids = fields.Many2many(
+        "logistics.shipment",
+        string="Candidate Shipments",
+        context={"active_test": False},
+        help="An identity conflict: the shipments the message's identifiers name.",
+    )
     team_id = fields.Many2one("logistics.team", tracking=True, index=True)
     user_id = fields.Many2one("res.users", string="Owner", tracking=True, index=True)
     description = fields.Text()
@@ -185,6 +191,11 @@ class LogisticsException(models.Model):
         """From the workbench: send the message that raised this exception through
         the pipeline again (after fixing its cause); success resolves it."""
         self.message_id.action_replay()
+
+    def action_merge_candidates(self):
+        """From an identity conflict: merge the shipments its message named."""
+        self.ensure_one()
+        return self.candidate_shipment_ids._merge_wizard()
 
     def action_assign_to_me(self):
         self.write({"user_id": self.env.uid, "state": "assigned"})

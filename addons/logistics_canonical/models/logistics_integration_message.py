@@ -39,6 +39,19 @@ class LogisticsIntegrationMessage(models.Model):
         )
         self.invalidate_recordset(["shipment_id"])
 
+    def _mark_failed(self, error, steps):
+        """An identity conflict shows the shipments it is about, side by side."""
+        result = super()._mark_failed(error, steps)
+        shipment_ids = getattr(error, "shipment_ids", None)
+        if shipment_ids:
+            conflict = self._open_issues().filtered(
+                lambda e: e.exception_type_id.code == "identity_conflict"
+            )
+            conflict.write(
+                {"candidate_shipment_ids": [(6, 0, shipment_ids)], "shipment_id": shipment_ids[0]}
+            )
+        return result
+
     def _open_issue(self, type_code, text, field=None):
         """Open one exception per message and type; a repeated failure adds to
         its history. Bookkeeping must never break the drain: if it fails, the

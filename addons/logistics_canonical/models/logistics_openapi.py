@@ -136,7 +136,7 @@ def paths(batch_max, milestone_codes):
     }
 
 
-def event_schema_published():
+def event_schema_published(identifier_types):
     """Schema v1 as published: the same constraints, with "code or source_code"
     written as two complete alternatives, which generators and validators of
     every kind read alike (a bare ``anyOf`` of ``required`` is misread)."""
@@ -146,6 +146,9 @@ def event_schema_published():
         if k not in ("$schema", "$id", "anyOf")
     }
     head = {k: base.pop(k) for k in ("title", "description")}
+    # the identifier types configured in this database, as the door checks them
+    identifier = base["properties"]["identifiers"]["items"]["properties"]
+    identifier["type"] = {"type": "string", "enum": identifier_types}
     return {
         **head,
         "anyOf": [
@@ -167,7 +170,7 @@ def _storable(schema):
     return copy
 
 
-def schemas(batch_max):
+def schemas(batch_max, identifier_types):
     subscription = {
         "type": "object",
         "required": ["subscription_id", "url", "milestones", "circuit"],
@@ -179,7 +182,7 @@ def schemas(batch_max):
         },
     }
     return {
-        "Event": event_schema_published(),
+        "Event": event_schema_published(identifier_types),
         "BatchResult": {
             "type": "object",
             "required": ["correlation_id", "results"],
@@ -236,7 +239,8 @@ class LogisticsOpenapi(models.AbstractModel):
         batch_max = self._setting("batch_max_events")
         codes = sorted(self.env["logistics.milestone.code"].sudo().search([]).mapped("code"))
         document["paths"].update(paths(batch_max, codes))
-        document["components"]["schemas"].update(schemas(batch_max))
+        identifier_types = sorted(self.env["logistics.identifier.kind"]._ids_by_code())
+        document["components"]["schemas"].update(schemas(batch_max, identifier_types))
         state = document["components"]["schemas"]["MessageState"]["properties"]
         state["shipment"] = {"type": ["string", "null"], "description": "The shipment's reference."}
         return document

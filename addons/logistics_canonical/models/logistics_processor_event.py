@@ -37,12 +37,24 @@ class LogisticsProcessorEvent(models.AbstractModel):
                 document = json.loads(item["payload"])
             except ValueError:
                 return [{"field": "", "message": "payload is not JSON"}]
-        problems = event_schema.errors(document)
+        problems = event_schema.errors(document) or self._identifier_problems(document)
         if problems:
             return problems
         item["idempotency_key"] = item.get("idempotency_key") or event_schema.identity(document)
         item["subject_ref"] = document["shipment_ref"]
         return []
+
+    def _identifier_problems(self, event):
+        known = self.env["logistics.identifier.kind"]._ids_by_code()
+        return [
+            {
+                "field": f"identifiers/{index}/type",
+                "message": f"unknown identifier type {item['type']!r}; known: "
+                + ", ".join(sorted(known)),
+            }
+            for index, item in enumerate(event.get("identifiers") or ())
+            if item["type"] not in known
+        ]
 
     def _decode(self, message):
         try:

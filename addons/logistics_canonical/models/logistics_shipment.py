@@ -1,8 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from odoo.addons.logistics_integration.lib.errors import PermanentError
-
 from ..lib.timeutil import parse_event_time
 from ..lib.tracking import derive
 from .logistics_milestone_code import SHIPMENT_STATUSES
@@ -224,50 +222,6 @@ class LogisticsShipment(models.Model):
             shipment.stop_ids._apply_stop_times(tracking.stop_times)
 
     @api.model
-    def _for_events(self, backend, events):
-        """The shipments ``backend`` names in ``events`` (``shipment_ref``), created
-        when new: ``{ref: shipment}``, with one query for the known ones."""
-        refs = list(dict.fromkeys(event["shipment_ref"] for event in events))
-        bound = self.env["logistics.external.ref"].search(
-            [
-                ("backend_id", "=", backend.id),
-                ("res_model", "=", self._name),
-                ("external_id", "in", refs),
-            ]
-        )
-        found = {ref.external_id: self.browse(ref.res_id) for ref in bound}
-        for shipment in found.values():
-            if shipment.environment != backend.environment:
-                raise PermanentError(
-                    f"shipment {shipment.name} is {shipment.environment} data; "
-                    f"backend {backend.code} is {backend.environment}",
-                    code="environment_mismatch",
-                    field="shipment_ref",
-                )
-        first_event = {}
-        for event in events:
-            first_event.setdefault(event["shipment_ref"], event)
-        missing = [ref for ref in refs if ref not in found]
-        if missing:
-            created = self.create(
-                [self._vals_from_event(backend, first_event[ref]) for ref in missing]
-            )
-            self.env["logistics.external.ref"].create(
-                [
-                    {
-                        "backend_id": backend.id,
-                        "res_model": self._name,
-                        "res_id": shipment.id,
-                        "external_id": ref,
-                        "kind": "shipment",
-                    }
-                    for ref, shipment in zip(missing, created, strict=True)
-                ]
-            )
-            found.update(zip(missing, created, strict=True))
-        return found
-
-    @api.model
     def _vals_from_event(self, backend, event):
         details = event.get("shipment") or {}
         planned = {
@@ -275,24 +229,8 @@ class LogisticsShipment(models.Model):
             for name in ("planned_pickup", "planned_delivery")
             if details.get(name)
         }
-        carrier = self.env["res.partner"]
-        if details.get("carrier_scac"):
-            carrier = carrier.search(
-                [
-                    ("logistics_scac", "=", details["carrier_scac"]),
-                    ("company_id", "in", [False, backend.company_id.id]),
-                ],
-                limit=1,
-            )
-        customer = self.env["res.partner"]
-        if details.get("customer_code"):
-            customer = customer.search(
-                [
-                    ("ref", "=", details["customer_code"]),
-                    ("company_id", "in", [False, backend.company_id.id]),
-                ],
-                limit=1,
-            )
+        carrier = self._partner_named(backend, "logistics_scac", details.get("carrier_scac"))
+        customer = self._partner_named(backend, "ref", details.get("customer_code"))
         return {
             "company_id": backend.company_id.id,
             "environment": backend.environment,
@@ -306,6 +244,15 @@ class LogisticsShipment(models.Model):
             "carrier_id": carrier.id,
             **planned,
         }
+
+    @api.model
+    def _partner_named(self, backend, field, value):
+        """The partner of the backend's company (or shared) whose ``field`` is ``value``."""
+        if not value:
+            return self.env["res.partner"]
+        return self.env["res.partner"].search(
+            [(field, "=", value), ("company_id", "in", [False, backend.company_id.id])], limit=1
+        )
 
     @api.model
     def _facility(self, backend, place):

@@ -5,6 +5,8 @@ from . import (
     test_door,
     test_event_schema,
     test_exception,
+    test_identity,
+    test_identity_lib,
     test_metrics,
     test_outbox,
     test_pipeline,

@@ -1,1 +1,1 @@
-from . import logistics_milestone_record
+from . import logistics_milestone_record, logistics_shipment_merge
