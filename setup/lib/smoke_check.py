@@ -42,14 +42,30 @@ def check(base_url, database):
     assert health.status_code == 200, f"/logistics/v1/health answered {health.status_code}"
     assert health.json().get("status") == "ok", health.text
 
-    # one event through the API, then processed by the job runner
-    key = provision(base_url, database, "admin", "admin")
-    headers = {"Authorization": f"Bearer {key}", "Content-Type": "application/json"}
-    event = {
-        "shipment_ref": f"SMOKE-{int(time.time())}",
+    # the TMS names a load with its PRO; the carrier reports by that PRO: one shipment
+    key, carrier_key = provision(base_url, database, "admin", "admin")
+    assert carrier_key, "the demo has no carrier tracking backend"
+    load = f"SMOKE-{int(time.time())}"
+    tms_event = {
+        "shipment_ref": load,
+        "code": "DISPATCHED",
+        "event_time": "2024-05-01T09:00:00Z",
+        "shipment": {"carrier_scac": "BRFT", "pro_number": f"PRO-{load}"},
+    }
+    carrier_event = {
+        "shipment_ref": f"PRO-{load}",
         "code": "PICKED_UP",
         "event_time": "2024-05-01T10:00:00Z",
     }
+    tms = processed(session, base_url, key, tms_event)
+    carrier = processed(session, base_url, carrier_key, carrier_event)
+    assert tms["shipment"] == carrier["shipment"], f"two shipments for one load: {tms}, {carrier}"
+    return count
+
+
+def processed(session, base_url, key, event):
+    """Post ``event``; return its message's state once the job runner processed it."""
+    headers = {"Authorization": f"Bearer {key}", "Content-Type": "application/json"}
     answer = session.post(
         f"{base_url}/logistics/v1/events", json=event, headers=headers, timeout=30
     )
@@ -57,12 +73,12 @@ def check(base_url, database):
     message_url = f"{base_url}/logistics/v1/messages/{answer.json()['message_id']}"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
-        state = session.get(message_url, headers=headers, timeout=30).json()["state"]
-        if state != "queued":
+        state = session.get(message_url, headers=headers, timeout=30).json()
+        if state["state"] != "queued":
             break
         time.sleep(0.5)
-    assert state == "done", f"the event was not processed by the job runner: {state}"
-    return count
+    assert state["state"] == "done", f"the event was not processed by the job runner: {state}"
+    return state
 
 
 if __name__ == "__main__":

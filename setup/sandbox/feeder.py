@@ -4,7 +4,9 @@ It provisions its own backend and API key over XML-RPC (admin login), then
 posts a realistic stream to /logistics/v1/events on loopback: shipments moving
 from tender to proof of delivery, delays with a reason and a new ETA, some
 events sent twice, some arriving late, codes from the X12 214 list, an unmapped
-code now and then, and an occasional malformed payload. Stops after --duration
+code now and then, and an occasional malformed payload. For loads of Blue Ridge
+Freight (BRFT), the carrier's own tracking backend reports pickup and delivery
+by its PRO number: the hub finds the TMS's shipment by that number. Stops after --duration
 seconds or --max-events events, or when the server stays unreachable.
 
 Usage: python feeder.py --url http://127.0.0.1:8069 --db logistics_demo
@@ -20,6 +22,8 @@ import requests
 from common import connect, fresh_api_key, run
 
 BACKEND_CODE = "demo_feeder"
+CARRIER_BACKEND_CODE = "carrier"  # the demo's Blue Ridge Freight tracking backend
+CARRIER_SCAC = "BRFT"
 # canonical code, or (X12 AT7 status code) for the steps a carrier reports in X12 terms
 PATH = [
     ("TENDERED", None),
@@ -38,6 +42,7 @@ CITIES = [
     ("Memphis", "USMEM"),
     ("Dallas", "USDAL"),
 ]
+CARRIER_STEPS = ("PICKED_UP", "DELIVERED")  # what the carrier reports itself
 DELAY_REASONS = [("AH", "Weather"), ("AO", "Traffic"), ("AJ", "Driver hours exhausted")]
 # the demo's customers (their Reference in Odoo) and carriers (SCAC)
 CUSTOMERS = ["NWF", "CONTOSO", "FABRIKAM", "TAILSPIN", "WWI"]
@@ -45,8 +50,10 @@ CARRIERS = ["BRFT", "PRLT", "CEXP", "EURL"]
 
 
 def provision(url, db, login, password):
-    """Create (once) the feeder's backend and give it a fresh API key."""
+    """Create (once) the feeder's backend; return fresh API keys for it and, when the
+    demo has one, for the carrier's tracking backend (None otherwise)."""
     call = connect(url, db, login, password)
+    load_id = call("logistics.identifier.kind", "search", [("code", "=", "load_id")])[0]
     found = call("logistics.backend", "search", [("code", "=", BACKEND_CODE)])
     backend_id = (
         found[0]
@@ -61,15 +68,20 @@ def provision(url, db, login, password):
                 "code_scheme_id": call(
                     "logistics.code.scheme", "search", [("code", "=", "x12_214_at7_status")]
                 )[0],
+                "reference_kind_id": load_id,  # other systems may know the load id
             },
         )
     )
-    return fresh_api_key(call, backend_id, f"feeder {datetime.now():%Y-%m-%d %H:%M}")
+    stamp = f"feeder {datetime.now():%Y-%m-%d %H:%M}"
+    carrier = call("logistics.backend", "search", [("code", "=", CARRIER_BACKEND_CODE)])
+    carrier_key = fresh_api_key(call, carrier[0], stamp) if carrier else None
+    return fresh_api_key(call, backend_id, stamp), carrier_key
 
 
 class Shipment:
     def __init__(self, rng, number):
         self.ref = f"FEED-{number:05d}"
+        self.pro = f"PRO-{rng.randint(10**7, 10**8 - 1)}"
         self.step = 0
         self.clock = datetime.now(timezone.utc) - timedelta(hours=rng.randint(2, 30))
         self.offset = rng.choice([-5, -6, 1, 2])
@@ -84,6 +96,8 @@ class Shipment:
             "customer_code": self.customer,
             "customer_ref": f"PO-{self.ref[-3:]}",
             "carrier_scac": self.carrier,
+            "pro_number": self.pro,
+            "bol_number": f"BOL-{self.ref[-5:]}",
             "mode": "ftl",
             "planned_pickup": self.planned_pickup.isoformat(timespec="seconds"),
             "planned_delivery": self.planned_delivery.isoformat(timespec="seconds"),
@@ -102,12 +116,9 @@ class Shipment:
 
 
 class Feeder:
-    def __init__(self, url, key, rng):
+    def __init__(self, url, key, carrier_key, rng):
         self.url, self.rng = url, rng
-        self.session = requests.Session()
-        self.session.headers.update(
-            {"Authorization": f"Bearer {key}", "Content-Type": "application/json"}
-        )
+        self.session, self.carrier_session = _session(key), carrier_key and _session(carrier_key)
         self.shipments, self.number, self.sent = [], 0, 0
         self.held_back = []  # events that will arrive late
 
@@ -163,18 +174,41 @@ class Feeder:
             )
         if code == "DELIVERED" and self.held_back:
             events.append(self.held_back.pop(0))
+        sent_by = [self.session] * len(events)
+        if self.carrier_session and shipment.carrier == CARRIER_SCAC and code in CARRIER_STEPS:
+            events.append(self.carrier_event(shipment, event, x12))
+            sent_by.append(self.carrier_session)
         shipment.step += 1
         if shipment.step == len(PATH):
             self.shipments.remove(shipment)
-        return events
+        return list(zip(sent_by, events, strict=True))
 
-    def send(self, event):
-        response = self.session.post(
+    @staticmethod
+    def carrier_event(shipment, tms_event, x12):
+        """The carrier's report of the same step, by its PRO, in its X12 status codes,
+        a few minutes after the TMS's."""
+        reported = shipment.clock + timedelta(minutes=7)
+        return {
+            "event_id": f"{shipment.pro}-{x12}",
+            "shipment_ref": shipment.pro,
+            "source_code": x12,
+            "event_time": reported.astimezone(timezone.utc).isoformat(timespec="seconds"),
+            "location": tms_event["location"],
+        }
+
+    def send(self, session, event):
+        response = session.post(
             f"{self.url}/logistics/v1/events", data=json.dumps(event), timeout=30
         )
         self.sent += 1
         if response.status_code >= 400:
             print(f"feeder: {response.status_code} {response.json()['error']['code']}", flush=True)
+
+
+def _session(key):
+    session = requests.Session()
+    session.headers.update({"Authorization": f"Bearer {key}", "Content-Type": "application/json"})
+    return session
 
 
 def main():
@@ -193,15 +227,18 @@ def main():
     parser.add_argument("--seed", type=int, default=None)
     args = parser.parse_args()
 
-    key = provision(args.url, args.db, args.login, args.password)
+    key, carrier_key = provision(args.url, args.db, args.login, args.password)
     feeder = Feeder(
-        args.url, key, random.Random(args.seed if args.seed is not None else uuid.uuid4().int)
+        args.url,
+        key,
+        carrier_key,
+        random.Random(args.seed if args.seed is not None else uuid.uuid4().int),
     )
     print(f"feeder: streaming events to {args.url} as backend {BACKEND_CODE}", flush=True)
 
     def tick():
-        for event in feeder.next_events():
-            feeder.send(event)
+        for session, event in feeder.next_events():
+            feeder.send(session, event)
 
     run(
         tick,

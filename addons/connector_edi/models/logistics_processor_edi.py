@@ -311,7 +311,7 @@ class LogisticsProcessorEdi(models.AbstractModel):
         return message.backend_id._edi_partner()
 
     def _shipment(self, message, ref, details=None):
-        return self.env["logistics.shipment"]._for_events(
+        return self.env["logistics.shipment.identity"]._resolve(
             message.backend_id, [{"shipment_ref": ref, "shipment": details or {}}]
         )[ref]
 

@@ -12,8 +12,7 @@ class TestEdiIdentity(EdiCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        Kind = cls.env["logistics.identifier.kind"]
-        kind = {code: kind_id for code, kind_id in Kind._ids_by_code().items()}
+        kind = cls.env["logistics.identifier.kind"]._ids_by_code()
         cls.carrier = cls.env["res.partner"].create(
             {"name": "Chub Freight", "is_logistics_carrier": True, "logistics_scac": "CHUB"}
         )
@@ -47,7 +46,9 @@ class TestEdiIdentity(EdiCase):
                 "pro_number": "PRO-55",
                 "shipment_id": "BOL-55",
                 "scac": "CHUB",
-                "events": [{"status_code": "D1", "reason_code": "NS", "time": "2024-05-02T15:00:00-05:00"}],
+                "events": [
+                    {"status_code": "D1", "reason_code": "NS", "time": "2024-05-02T15:00:00-05:00"}
+                ],
             }
         )
         return self.post_edi(self.interchange([("214", "0001", body)]))

@@ -130,8 +130,33 @@ class LogisticsDemo(models.AbstractModel):
             self.env["logistics.external.ref"]._bind(
                 backend, shipment, f"{backend.code.upper()}-{10000 + index}", kind="load id"
             )
+            self._demo_identifiers(shipment, backend, pickup)
             self._demo_history(shipment, progress, twist, pickup, backend, codes, rng)
         self._demo_dead_letter(backends[0])
+
+    @api.model
+    def _demo_identifiers(self, shipment, backend, seen):
+        """The carrier's PRO and the shipper's bill of lading, as the TMS reported them."""
+        kind = self.env.ref
+        self.env["logistics.shipment.identifier"].create(
+            [
+                {
+                    "shipment_id": shipment.id,
+                    "kind_id": kind("logistics_canonical.identifier_kind_pro").id,
+                    "value": shipment.pro_number,
+                    "scope_partner_id": shipment.carrier_id.id,
+                    "backend_id": backend.id,
+                    "last_seen": seen,
+                },
+                {
+                    "shipment_id": shipment.id,
+                    "kind_id": kind("logistics_canonical.identifier_kind_bol").id,
+                    "value": shipment.bol_number,
+                    "backend_id": backend.id,
+                    "last_seen": seen,
+                },
+            ]
+        )
 
     @api.model
     def _demo_dead_letter(self, backend):

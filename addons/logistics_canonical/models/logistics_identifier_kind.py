@@ -52,7 +52,6 @@ class LogisticsIdentifierKind(models.Model):
     def _ids_by_code(self):
         return {kind.code: kind.id for kind in self.sudo().search([])}
 
-
     @api.model
     @tools.ormcache()
     def _scopes_and_windows(self):

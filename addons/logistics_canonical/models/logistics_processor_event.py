@@ -130,7 +130,9 @@ class LogisticsProcessorEvent(models.AbstractModel):
         shipments = {
             (backend, ref): shipment
             for backend, events in by_backend.items()
-            for ref, shipment in self.env["logistics.shipment"]._for_events(backend, events).items()
+            for ref, shipment in self.env["logistics.shipment.identity"]
+            ._resolve(backend, events)
+            .items()
         }
         retractions = []
         for index, (message, mapped) in enumerate(items):

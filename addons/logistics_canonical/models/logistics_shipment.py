@@ -101,6 +101,9 @@ class LogisticsShipment(models.Model):
         string="External References",
         domain=[("res_model", "=", "logistics.shipment")],
     )
+    identifier_ids = fields.One2many(
+        "logistics.shipment.identifier", "shipment_id", string="Identifiers"
+    )
     is_late = fields.Boolean(
         compute="_compute_is_late",
         search="_search_is_late",

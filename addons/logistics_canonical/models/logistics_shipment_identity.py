@@ -25,17 +25,18 @@ class IdentityConflict(PermanentError):
         self.shipment_ids = shipment_ids
 
 
-class LogisticsShipment(models.Model):
+class LogisticsShipmentIdentity(models.AbstractModel):
     """One shipment, many names: which shipment a backend's message is about."""
 
-    _inherit = "logistics.shipment"
+    _name = "logistics.shipment.identity"
+    _description = "Shipment Identity Resolution"
 
-    identifier_ids = fields.One2many(
-        "logistics.shipment.identifier", "shipment_id", string="Identifiers"
-    )
+    @property
+    def _shipments(self):
+        return self.env["logistics.shipment"]
 
     @api.model
-    def _for_events(self, backend, events):
+    def _resolve(self, backend, events):
         """The shipments ``backend`` names in ``events``: ``{shipment_ref: shipment}``.
 
         The backend's own reference first; else the identifiers the events carry,
@@ -57,11 +58,11 @@ class LogisticsShipment(models.Model):
             named = answer.shipments
             if ref in found:
                 if named - {found[ref].id}:
-                    self._conflict(ref, found[ref] | self.browse(named), claims[ref])
+                    self._conflict(ref, found[ref] | self._shipments.browse(named), claims[ref])
             elif len(named) > 1:
-                self._conflict(ref, self.browse(sorted(named)), claims[ref])
+                self._conflict(ref, self._shipments.browse(sorted(named)), claims[ref])
             elif named:
-                matched[ref] = self.browse(named)
+                matched[ref] = self._shipments.browse(named)
             else:  # new: another new reference of this batch may carry the same number
                 leader = next((leaders[_loose(c)] for c in wanted if _loose(c) in leaders), ref)
                 for claim in wanted:
@@ -83,12 +84,12 @@ class LogisticsShipment(models.Model):
         bound = self.env["logistics.external.ref"].search_fetch(
             [
                 ("backend_id", "=", backend.id),
-                ("res_model", "=", self._name),
+                ("res_model", "=", self._shipments._name),
                 ("external_id", "in", refs),
             ],
             ["external_id", "res_id"],
         )
-        found = {ref.external_id: self.browse(ref.res_id) for ref in bound}
+        found = {ref.external_id: self._shipments.browse(ref.res_id) for ref in bound}
         for shipment in found.values():
             if shipment.environment != backend.environment:
                 raise PermanentError(
@@ -120,9 +121,8 @@ class LogisticsShipment(models.Model):
                 pairs.append((reference_kind, event["shipment_ref"]))
             at = None
             by_key = claims.setdefault(event["shipment_ref"], {})
-            for code, value in pairs:
-                kind = kind_ids.get(code)
-                value = (value or "").strip()
+            for code, raw in pairs:
+                kind, value = kind_ids.get(code), (raw or "").strip()
                 if not kind or not identity.normalize(value):
                     continue
                 scope, reuse_days = kinds[kind]
@@ -187,7 +187,9 @@ class LogisticsShipment(models.Model):
         created = dict(
             zip(
                 leaders,
-                self.create([self._vals_from_event(backend, first_event[r]) for r in leaders]),
+                self._shipments.create(
+                    [self._shipments._vals_from_event(backend, first_event[r]) for r in leaders]
+                ),
                 strict=True,
             )
         )
@@ -200,7 +202,7 @@ class LogisticsShipment(models.Model):
                 [
                     {
                         "backend_id": backend.id,
-                        "res_model": self._name,
+                        "res_model": self._shipments._name,
                         "res_id": shipment.id,
                         "external_id": ref,
                         "kind": "shipment",

@@ -44,9 +44,10 @@ class LogisticsShipment(models.Model):
         """The shipment each of these became: itself, or the survivor of its merges."""
         survivors = self.browse()
         for shipment in self:
-            while shipment.merged_into_id:
-                shipment = shipment.merged_into_id
-            survivors |= shipment
+            survivor = shipment
+            while survivor.merged_into_id:
+                survivor = survivor.merged_into_id
+            survivors |= survivor
         return survivors
 
     @api.model

@@ -31,10 +31,16 @@ class TestShipmentIdentity(ApiCase):
 
     def tms(self, ref, code, when, **details):
         shipment = {"carrier_scac": "ODFL", **details}
-        return self.processed(self.post(self.event(ref=ref, code=code, when=when, shipment=shipment)))
+        return self.processed(
+            self.post(self.event(ref=ref, code=code, when=when, shipment=shipment))
+        )
 
     def carrier(self, pro, code, when, key=None, **extra):
-        return self.processed(self.post(self.event(ref=pro, code=code, when=when, **extra), key=key or self.carrier_key))
+        return self.processed(
+            self.post(
+                self.event(ref=pro, code=code, when=when, **extra), key=key or self.carrier_key
+            )
+        )
 
     def processed(self, response):
         self.assertEqual(response.status_code, 202, response.text)
@@ -46,7 +52,13 @@ class TestShipmentIdentity(ApiCase):
         return {(i.kind_id.code, i.value) for i in shipment.identifier_ids}
 
     def test_tms_then_carrier_report_one_shipment(self):
-        tms = self.tms("LOAD-1", "DISPATCHED", "2024-05-01T08:00:00-05:00", pro_number="PRO-1", bol_number="BOL-1")
+        tms = self.tms(
+            "LOAD-1",
+            "DISPATCHED",
+            "2024-05-01T08:00:00-05:00",
+            pro_number="PRO-1",
+            bol_number="BOL-1",
+        )
         pickup = self.carrier("PRO-1", "PICKED_UP", "2024-05-01T09:00:00-05:00")
         self.assertEqual(pickup.state, "done", pickup.error_message)
         shipment = tms.shipment_id
@@ -56,36 +68,65 @@ class TestShipmentIdentity(ApiCase):
             self.identifiers(shipment),
             {("load_id", "LOAD-1"), ("pro", "PRO-1"), ("bol", "BOL-1")},
         )
-        self.assertEqual(shipment.identifier_ids.filtered(lambda i: i.kind_id.code == "pro").scope_partner_id, self.odfl)
+        self.assertEqual(
+            shipment.identifier_ids.filtered(lambda i: i.kind_id.code == "pro").scope_partner_id,
+            self.odfl,
+        )
         # the match bound the carrier's own reference: its next message takes the direct path
         self.assertEqual(
-            self.env["logistics.external.ref"]._find(self.carrier_backend, "logistics.shipment", "PRO-1"),
+            self.env["logistics.external.ref"]._find(
+                self.carrier_backend, "logistics.shipment", "PRO-1"
+            ),
             shipment,
         )
         delivered = self.carrier("PRO-1", "DELIVERED", "2024-05-02T15:00:00-05:00")
         self.assertEqual((delivered.shipment_id, shipment.status), (shipment, "delivered"))
-        self.assertEqual(self.env["logistics.shipment"].search_count([("identifier_ids.value", "=", "PRO-1")]), 1)
+        self.assertEqual(
+            self.env["logistics.shipment"].search_count([("identifier_ids.value", "=", "PRO-1")]), 1
+        )
 
     def test_carrier_first_then_tms_finds_the_same_shipment(self):
         pickup = self.carrier("PRO-7", "PICKED_UP", "2024-05-01T09:00:00-05:00")
-        tender = self.tms("LOAD-7", "DISPATCHED", "2024-05-01T08:00:00-05:00", pro_number=" pro 7 ", bol_number="BOL-7")
+        tender = self.tms(
+            "LOAD-7",
+            "DISPATCHED",
+            "2024-05-01T08:00:00-05:00",
+            pro_number=" pro 7 ",
+            bol_number="BOL-7",
+        )
         self.assertEqual(tender.state, "done", tender.error_message)
         shipment = pickup.shipment_id
-        self.assertEqual(tender.shipment_id, shipment, "padding, case and dashes do not split a shipment")
+        self.assertEqual(
+            tender.shipment_id, shipment, "padding, case and dashes do not split a shipment"
+        )
         self.assertEqual(shipment.status, "picked_up", "the earlier dispatch does not move it back")
-        self.assertEqual(shipment.bol_number, "BOL-7", "a number learnt later is shown on the shipment")
+        self.assertEqual(
+            shipment.bol_number, "BOL-7", "a number learnt later is shown on the shipment"
+        )
         self.assertIn(("load_id", "LOAD-7"), self.identifiers(shipment))
 
     def test_a_pro_of_another_carrier_or_company_or_environment_never_matches(self):
-        shipment = self.tms("LOAD-2", "DISPATCHED", "2024-05-01T08:00:00-05:00", pro_number="PRO-2").shipment_id
-        saia = self.env["res.partner"].create({"name": "Saia", "is_logistics_carrier": True, "logistics_scac": "SAIA"})
-        _saia_backend, saia_key = self.api_backend("saia_api", partner_id=saia.id, reference_kind_id=self.kind["pro"].id)
+        shipment = self.tms(
+            "LOAD-2", "DISPATCHED", "2024-05-01T08:00:00-05:00", pro_number="PRO-2"
+        ).shipment_id
+        saia = self.env["res.partner"].create(
+            {"name": "Saia", "is_logistics_carrier": True, "logistics_scac": "SAIA"}
+        )
+        _saia_backend, saia_key = self.api_backend(
+            "saia_api", partner_id=saia.id, reference_kind_id=self.kind["pro"].id
+        )
         _sandbox, sandbox_key = self.api_backend(
-            "odfl_sandbox", environment="sandbox", partner_id=self.odfl.id, reference_kind_id=self.kind["pro"].id
+            "odfl_sandbox",
+            environment="sandbox",
+            partner_id=self.odfl.id,
+            reference_kind_id=self.kind["pro"].id,
         )
         other_company = self.env["res.company"].create({"name": "Other Freight"})
         _other, other_key = self.api_backend(
-            "odfl_other_co", company_id=other_company.id, partner_id=self.odfl.id, reference_kind_id=self.kind["pro"].id
+            "odfl_other_co",
+            company_id=other_company.id,
+            partner_id=self.odfl.id,
+            reference_kind_id=self.kind["pro"].id,
         )
         for key in (saia_key, sandbox_key, other_key):
             message = self.carrier("PRO-2", "PICKED_UP", "2024-05-01T09:00:00-05:00", key=key)
@@ -97,22 +138,35 @@ class TestShipmentIdentity(ApiCase):
         old = self.carrier("PRO-9", "DELIVERED", "2024-05-01T09:00:00-05:00").shipment_id
         self.assertEqual(self.kind["pro"].reuse_days, 365)
         # the TMS names a new load with the number, well after the carrier's reuse window
-        new = self.tms("LOAD-9", "DISPATCHED", "2025-09-01T08:00:00-05:00", pro_number="PRO-9").shipment_id
+        new = self.tms(
+            "LOAD-9", "DISPATCHED", "2025-09-01T08:00:00-05:00", pro_number="PRO-9"
+        ).shipment_id
         self.assertNotEqual(new, old)
         self.assertEqual(old.status, "delivered")
-        retired = old.with_context(active_test=False).identifier_ids.filtered(lambda i: i.kind_id.code == "pro")
+        retired = old.with_context(active_test=False).identifier_ids.filtered(
+            lambda i: i.kind_id.code == "pro"
+        )
         self.assertFalse(retired.active, "the old number is retired, kept for history")
         # from now on the carrier's number names the new shipment
         self.assertIn(("pro", "PRO-9"), self.identifiers(new))
 
     def test_identifiers_a_backend_does_not_match_by_are_only_recorded(self):
         self.carrier_backend.match_kind_ids = self.kind["pro"]
-        shipment = self.tms("LOAD-3", "DISPATCHED", "2024-05-01T08:00:00-05:00", bol_number="BOL-3").shipment_id
+        shipment = self.tms(
+            "LOAD-3", "DISPATCHED", "2024-05-01T08:00:00-05:00", bol_number="BOL-3"
+        ).shipment_id
         other = self.carrier(
-            "PRO-3", "PICKED_UP", "2024-05-01T09:00:00-05:00", identifiers=[{"type": "bol", "value": "BOL-3"}]
+            "PRO-3",
+            "PICKED_UP",
+            "2024-05-01T09:00:00-05:00",
+            identifiers=[{"type": "bol", "value": "BOL-3"}],
         ).shipment_id
         self.assertNotEqual(other, shipment, "the carrier matches by its PRO only")
-        self.assertNotIn(("bol", "BOL-3"), self.identifiers(other), "a number held by another shipment stays there")
+        self.assertNotIn(
+            ("bol", "BOL-3"),
+            self.identifiers(other),
+            "a number held by another shipment stays there",
+        )
 
     def test_unknown_identifier_type_is_refused_at_the_door(self):
         response = self.post(self.event(identifiers=[{"type": "waybill", "value": "W-1"}]))
@@ -120,13 +174,25 @@ class TestShipmentIdentity(ApiCase):
         self.assertEqual(response.json()["error"]["fields"][0]["field"], "identifiers/0/type")
 
     def test_identifiers_naming_two_shipments_wait_for_a_merge_then_replay(self):
-        load_a = self.tms("LOAD-A", "DISPATCHED", "2024-05-01T08:00:00-05:00", pro_number="PRO-A").shipment_id
-        load_b = self.tms("LOAD-B", "TENDERED", "2024-05-01T07:00:00-05:00", bol_number="BOL-B").shipment_id
+        load_a = self.tms(
+            "LOAD-A", "DISPATCHED", "2024-05-01T08:00:00-05:00", pro_number="PRO-A"
+        ).shipment_id
+        load_b = self.tms(
+            "LOAD-B", "TENDERED", "2024-05-01T07:00:00-05:00", bol_number="BOL-B"
+        ).shipment_id
         self.env["ir.attachment"].create(
-            {"name": "bol.pdf", "res_model": "logistics.shipment", "res_id": load_b.id, "raw": b"%PDF"}
+            {
+                "name": "bol.pdf",
+                "res_model": "logistics.shipment",
+                "res_id": load_b.id,
+                "raw": b"%PDF",
+            }
         )
         parked = self.carrier(
-            "PRO-A", "PICKED_UP", "2024-05-01T09:00:00-05:00", identifiers=[{"type": "bol", "value": "BOL-B"}]
+            "PRO-A",
+            "PICKED_UP",
+            "2024-05-01T09:00:00-05:00",
+            identifiers=[{"type": "bol", "value": "BOL-B"}],
         )
         self.assertEqual((parked.state, parked.error_code), ("failed", "identity_conflict"))
         conflict = parked.exception_ids
@@ -141,9 +207,23 @@ class TestShipmentIdentity(ApiCase):
         wizard.action_merge()
         self.assertEqual((load_b.active, load_b.merged_into_id), (False, load_a))
         self.assertEqual(load_a.milestone_ids.mapped("code"), ["DISPATCHED", "TENDERED"])
-        self.assertEqual(self.identifiers(load_a), {("load_id", "LOAD-A"), ("pro", "PRO-A"), ("load_id", "LOAD-B"), ("bol", "BOL-B"), ("former_ref", load_b.name)})
-        self.assertEqual(self.env["ir.attachment"].search([("name", "=", "bol.pdf")]).res_id, load_a.id)
-        self.assertEqual(self.env["logistics.external.ref"]._find(self.backend, "logistics.shipment", "LOAD-B"), load_a)
+        self.assertEqual(
+            self.identifiers(load_a),
+            {
+                ("load_id", "LOAD-A"),
+                ("pro", "PRO-A"),
+                ("load_id", "LOAD-B"),
+                ("bol", "BOL-B"),
+                ("former_ref", load_b.name),
+            },
+        )
+        self.assertEqual(
+            self.env["ir.attachment"].search([("name", "=", "bol.pdf")]).res_id, load_a.id
+        )
+        self.assertEqual(
+            self.env["logistics.external.ref"]._find(self.backend, "logistics.shipment", "LOAD-B"),
+            load_a,
+        )
         self.assertTrue(any("Merged into" in m.body for m in load_b.message_ids))
         self.assertTrue(any(load_b.name in m.body for m in load_a.message_ids))
         # the parked message went through the merge's replay
@@ -171,11 +251,22 @@ class TestShipmentIdentity(ApiCase):
 
     def test_one_batch_naming_one_load_twice_creates_one_shipment(self):
         events = [
-            self.event(ref="LOAD-D", code="DISPATCHED", shipment={"carrier_scac": "ODFL", "pro_number": "PRO-D"}),
-            self.event(ref="LOAD-D2", code="PICKED_UP", when="2024-05-01T11:00:00+02:00", shipment={"carrier_scac": "ODFL", "pro_number": "PRO-D"}),
+            self.event(
+                ref="LOAD-D",
+                code="DISPATCHED",
+                shipment={"carrier_scac": "ODFL", "pro_number": "PRO-D"},
+            ),
+            self.event(
+                ref="LOAD-D2",
+                code="PICKED_UP",
+                when="2024-05-01T11:00:00+02:00",
+                shipment={"carrier_scac": "ODFL", "pro_number": "PRO-D"},
+            ),
         ]
         results = self.post({"events": events}, path="/logistics/v1/events/batch").json()["results"]
         self.run_jobs()
-        first, second = (self.env["logistics.integration.message"].browse(r["message_id"]) for r in results)
+        first, second = (
+            self.env["logistics.integration.message"].browse(r["message_id"]) for r in results
+        )
         self.assertEqual(first.shipment_id, second.shipment_id)
         self.assertEqual(first.shipment_id.status, "picked_up")
