@@ -8,7 +8,7 @@ for numbers that carriers reuse, the claim falls within the reuse window.
 """
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 _NOISE = re.compile(r"[\s\-./]+")
@@ -27,10 +27,10 @@ class Claim:
     backend: int = 0  # scope: the issuing backend (0 when partner-scoped or global)
     partner: int = 0  # scope: carrier, shipper or customer (0 when not known)
     at: datetime | None = None  # event time of the message carrying it
+    match_value: str = field(init=False)
 
-    @property
-    def match_value(self):
-        return normalize(self.value)
+    def __post_init__(self):
+        object.__setattr__(self, "match_value", normalize(self.value))
 
     def key(self):
         return (self.kind, self.backend, self.partner, self.match_value)

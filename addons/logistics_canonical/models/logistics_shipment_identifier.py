@@ -16,7 +16,7 @@ class LogisticsShipmentIdentifier(models.Model):
 
     _name = "logistics.shipment.identifier"
     _description = "Shipment Identifier"
-    _order = "kind_sequence, id"
+    _order = "kind_id, id"
     _rec_name = "value"
     _check_company_auto = True
 
@@ -26,7 +26,6 @@ class LogisticsShipmentIdentifier(models.Model):
     kind_id = fields.Many2one(
         "logistics.identifier.kind", string="Type", required=True, ondelete="restrict"
     )
-    kind_sequence = fields.Integer(related="kind_id.sequence", store=True)
     value = fields.Char(required=True)
     match_value = fields.Char(
         compute="_compute_match_value", store=True, index=True, help="The value as matched."
@@ -90,6 +89,22 @@ class LogisticsShipmentIdentifier(models.Model):
             )
             for identifier in self
         ]
+
+    def _retire_reused(self):
+        """The carrier reused these numbers: the old shipments keep them, retired,
+        and say so in their chatter."""
+        self.active = False
+        self.flush_model(["active"])
+        for identifier in self:
+            identifier.shipment_id.message_post(
+                body=self.env._(
+                    "%(kind)s %(value)s was reported again after its reuse window of %(days)s "
+                    "days: it names a new shipment now, this one keeps it as retired.",
+                    kind=identifier.kind_id.name,
+                    value=identifier.value,
+                    days=identifier.kind_id.reuse_days,
+                )
+            )
 
     def _show_on_shipments(self):
         """A PRO, bill of lading or order number learnt later also fills the

@@ -73,8 +73,7 @@ class LogisticsShipmentIdentity(models.AbstractModel):
         self._bind_refs(backend, {ref: found[ref] for ref in (*matched, *new)})
         Identifier = self.env["logistics.shipment.identifier"].sudo()
         if stale:  # retired before the new holder is written: one active per number
-            Identifier.browse(sorted({k.id for k in stale})).active = False
-            Identifier.flush_model(["active"])
+            Identifier.browse(sorted({k.id for k in stale}))._retire_reused()
         self._learn(backend, found, claims, [k for k in known if k not in stale])
         return found
 
@@ -249,6 +248,10 @@ class LogisticsShipmentIdentity(models.AbstractModel):
             "scope_backend_id": claim.backend or False,
             "scope_partner_id": claim.partner or False,
             "backend_id": backend.id,
+            # what flushing would compute, given: one INSERT and no UPDATE per batch
+            "match_value": claim.match_value,
+            "company_id": shipment.company_id.id,
+            "environment": shipment.environment,
             "last_seen": claim.at or fields.Datetime.now(),
         }
 

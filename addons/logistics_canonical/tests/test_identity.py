@@ -147,6 +147,7 @@ class TestShipmentIdentity(ApiCase):
             lambda i: i.kind_id.code == "pro"
         )
         self.assertFalse(retired.active, "the old number is retired, kept for history")
+        self.assertTrue(any("reuse window" in m.body for m in old.message_ids), "and said so")
         # from now on the carrier's number names the new shipment
         self.assertIn(("pro", "PRO-9"), self.identifiers(new))
 
