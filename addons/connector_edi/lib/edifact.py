@@ -15,6 +15,9 @@ from typing import NamedTuple
 
 CHUNK = 1 << 16
 FILLER = " \t\r\n\x00\x1a\ufeff"  # around an interchange: see x12.FILLER
+BLANKS = " \t"
+PADDED = "padded"  # blanks after segment terminators (fixed-length records)
+PADDED_NOTE = "blanks after segment terminators (fixed-length records): read without them"
 ENVELOPE_TAGS = frozenset(("UNB", "UNZ", "UNG", "UNE", "UNH", "UNT"))
 
 
@@ -41,12 +44,21 @@ class Problem:
     position: int = 0
     segment_id: str = ""
     element: int = 0
+    warning: bool = False  # a deviation: reported, the data is still read and applied
 
     def __str__(self):
         where = f"segment {self.position}" if self.position else "end of data"
         if self.segment_id:
             where += f" {self.segment_id}" + (f" element {self.element}" if self.element else "")
         return f"{where}: {self.message}"
+
+
+class Findings:
+    """What reading found: ``problems`` reject, ``deviations`` are reported only."""
+
+    def add(self, problems):
+        for problem in problems:
+            (self.deviations if problem.warning else self.problems).append(problem)
 
 
 class EdifactError(Exception):
@@ -56,10 +68,16 @@ class EdifactError(Exception):
 
 
 @dataclass
-class Envelope:
+class Envelope(Findings):
+    """An interchange (UNB) or group (UNG) as read; ``bare`` when the data had
+    no interchange envelope around its messages."""
+
     elements: list
     position: int
     problems: list = field(default_factory=list)
+    deviations: list = field(default_factory=list)
+    bare: bool = False
+    padded: bool = False
     messages: int = 0
     groups: int = 0
 
@@ -73,7 +91,7 @@ class Envelope:
 
 
 @dataclass
-class Message:
+class Message(Findings):
     """One UNH…UNT message: its type (IFTSTA, IFTMIN…), reference and segments."""
 
     type: str
@@ -83,6 +101,7 @@ class Message:
     interchange: Envelope
     position: int
     problems: list = field(default_factory=list)
+    deviations: list = field(default_factory=list)
 
     @property
     def accepted(self):
@@ -90,8 +109,9 @@ class Message:
 
 
 def segments(source, chunk_size=CHUNK):
-    """Yield ``(delimiters, elements)`` for each segment; elements with
-    components are lists, release characters are removed."""
+    """Yield ``(delimiters, elements, notes)`` for each segment; elements with
+    components are lists, release characters are removed; ``notes`` name the
+    layout reading forgave (blanks before the tag)."""
     if isinstance(source, str):
         chunks = iter([source])
         read = lambda: next(chunks, "")  # noqa: E731
@@ -127,12 +147,18 @@ def segments(source, chunk_size=CHUNK):
         for part in parts:
             raw = part.strip(strip)
             if raw:
-                yield delimiters, codec.elements(raw)
+                notes = ()
+                if raw[0] in BLANKS:
+                    raw = raw.lstrip(FILLER)
+                    if not raw:
+                        continue
+                    notes = (PADDED,)
+                yield delimiters, codec.elements(raw), notes
         more = read() if more else ""
         if not more:
             rest = rest.strip(FILLER)
             if rest:
-                yield delimiters, codec.elements(rest)
+                yield delimiters, codec.elements(rest), ()
             return
         buffer = codec.unprotect(rest) + more
 
@@ -202,15 +228,18 @@ class _Codec:
 
 
 def value(element, index=0):
-    """Component ``index`` of an element (a plain string is its own component 0)."""
+    """Component ``index`` of an element (a plain string is its own component 0),
+    trimmed: padding is layout, an all-blank value is empty."""
     if isinstance(element, list):
-        return element[index] if index < len(element) else ""
-    return element if index == 0 else ""
+        return element[index].strip() if index < len(element) else ""
+    return element.strip() if index == 0 else ""
 
 
 class Reader:
     """Yields ``("message", Message)`` per UNH…UNT and ``("interchange", Envelope)``
-    per UNB…UNZ, with the problems found on closing them."""
+    per UNB…UNZ, with the problems found on closing them. Messages without an
+    interchange envelope are read in one made for them; that, and the layout
+    reading forgave, are the interchange's ``deviations``."""
 
     def __init__(self, source, chunk_size=CHUNK, keep_segments=True):
         self.source, self.chunk_size, self.keep_segments = source, chunk_size, keep_segments
@@ -218,9 +247,26 @@ class Reader:
     def __iter__(self):
         interchange = group = message = None
         position = count = 0
-        for _delimiters, elements in segments(self.source, self.chunk_size):
+        for _delimiters, elements, notes in segments(self.source, self.chunk_size):
             tag = elements[0] if isinstance(elements[0], str) else elements[0][0]
             position += 1
+            if interchange is None and tag == "UNH":
+                interchange = Envelope(["UNB"], 0, bare=True)
+                interchange.deviations.append(
+                    Problem(
+                        "interchange",
+                        "14",
+                        "interchange envelope UNB/UNZ missing: read with the standard delimiters",
+                        position,
+                        tag,
+                        warning=True,
+                    )
+                )
+            if notes and interchange is not None and not interchange.padded:
+                interchange.padded = True  # said once per interchange, where first seen
+                interchange.deviations.append(
+                    Problem("interchange", "", PADDED_NOTE, position, tag, warning=True)
+                )
             if tag == "UNB":
                 if interchange is not None:
                     interchange.problems.append(
@@ -321,9 +367,10 @@ class Reader:
             )
             yield "message", message
         if interchange is not None:
-            interchange.problems.append(
-                Problem("interchange", "14", "UNZ missing: data ended early", position)
-            )
+            if not interchange.bare:
+                interchange.problems.append(
+                    Problem("interchange", "14", "UNZ missing: data ended early", position)
+                )
             yield "interchange", interchange
 
     def _close_message(self, message, unt, count, position):

@@ -48,62 +48,44 @@ def edifact_time(element, default_offset_minutes=0, position=0, segment="DTM"):
 
 
 def read_iftsta(message, default_offset_minutes=0):
-    """``({"document", "consignments": [{"reference", "events": [...]}]}, problems)``."""
-    report, problems, consignment, event = {"consignments": []}, [], None, None
+    """``({"document", "references", "consignments": [{"reference", "references",
+    "events": [...]}]}, problems)``.
+
+    Read as carriers send it: references before the first CNI belong to the
+    whole message (a CNI without its own number falls back on them); a status
+    code in STS-01 alone is taken; any date/time of the status group dates it
+    when none of the usual qualifiers does; places and times after a TDT are
+    of a later transport leg, not of the status. What needed such reading is
+    reported as a deviation."""
+    report = {"consignments": [], "references": {}}
+    problems, consignment, event, leg = [], None, None, False
     for index, seg in enumerate(message.segments, 1):
         tag, position = seg[0], message.position + index - 1
         if tag == "BGM":
             report["document"] = value(seg[2]) if len(seg) > 2 else ""
         elif tag == "CNI":
-            consignment = {
-                "reference": value(seg[2]) if len(seg) > 2 else "",
-                "events": [],
-                "references": {},
-            }
-            event = None
+            consignment = {"reference": _element(seg, 2), "events": [], "references": {}}
+            event, leg = None, False
             if not consignment["reference"]:
-                problems.append(
-                    Problem("element", "13", "CNI names no consignment", position, "CNI", 2)
-                )
+                consignment["reference"], problem = _message_reference(report, position)
+                problems.append(problem)
             report["consignments"].append(consignment)
         elif tag == "STS" and consignment is not None:
-            status = seg[2] if len(seg) > 2 else ""
-            if not value(status, 0):
-                problems.append(
-                    Problem("element", "13", "STS has no status event code", position, "STS", 2)
-                )
-                event = None
-                continue
-            reason = seg[3] if len(seg) > 3 else ""
-            event = {
-                "status_code": value(status, 0),
-                "agency": value(status, 2),
-                "reason_code": value(reason, 0),
-                "reason_text": value(reason, 3),
-                "position": position,
-            }
-            consignment["events"].append(event)
-        elif tag == "RFF" and consignment is not None and len(seg) > 1:
-            consignment["references"][value(seg[1], 0)] = value(seg[1], 1)
-        elif (
-            tag == "DTM"
-            and event is not None
-            and len(seg) > 1
-            and value(seg[1], 0) in ("334", "7", "178", "132")
-        ):
-            try:
-                when = edifact_time(seg[1], default_offset_minutes, position)
-            except ValueError as error:
-                problems.append(error.args[0])
-                continue
-            if value(seg[1], 0) == "132":
-                event["eta"] = when
-            else:
-                event["time"] = when
-        elif tag == "LOC" and event is not None and len(seg) > 2:
-            event.update(
-                location_code=value(seg[2], 0), location_name=value(seg[2], 3) or value(seg[2], 0)
-            )
+            event, leg = _status_event(seg, position, problems), False
+            if event is not None:
+                consignment["events"].append(event)
+        elif tag == "RFF" and len(seg) > 1:
+            if consignment is None:
+                report["references"][value(seg[1], 0)] = value(seg[1], 1)
+            elif event is None:
+                consignment["references"][value(seg[1], 0)] = value(seg[1], 1)
+        elif tag == "TDT" and event is not None:
+            leg = True  # TDT opens the status's transport group: a later leg
+        elif tag == "DTM" and event is not None and not leg and len(seg) > 1:
+            _date_event(event, seg[1], default_offset_minutes, position, problems)
+        elif tag == "LOC" and event is not None and not leg and len(seg) > 2:
+            event.setdefault("location_code", value(seg[2], 0))
+            event.setdefault("location_name", value(seg[2], 3) or value(seg[2], 0))
     for consignment in report["consignments"]:
         for event in consignment["events"]:
             if "time" not in event:
@@ -111,12 +93,110 @@ def read_iftsta(message, default_offset_minutes=0):
                     Problem(
                         "segment",
                         "13",
-                        "status event without its date/time (DTM+334)",
+                        "status event without its date/time (DTM)",
                         event["position"],
                         "STS",
                     )
                 )
+                continue
+            qualifier, at = event.pop("time_qualifier"), event.pop("time_position")
+            if qualifier not in STATUS_TIMES:
+                problems.append(
+                    Problem(
+                        "segment",
+                        "13",
+                        f"no usual status date/time (DTM+334): DTM+{qualifier} taken",
+                        at,
+                        "DTM",
+                        1,
+                        warning=True,
+                    )
+                )
     return report, problems
+
+
+# DTM qualifiers that date a status: status change, effective, actual arrival,
+# dispatch, execution
+STATUS_TIMES = ("334", "7", "178", "11", "203")
+ESTIMATED_ARRIVAL = "132"
+# message-level references a CNI without number falls back on, best first:
+# consignment (carrier's) number, shipment reference, waybill, bill of lading, booking
+CONSIGNMENT_REFERENCES = ("CN", "SRN", "AAM", "BM", "BN", "CU")
+# RFF qualifiers (UN/EDIFACT 1153) recorded as the shipment's identifiers:
+# bill of lading, booking, carrier's reference, order number
+REFERENCE_IDENTIFIERS = {"BM": "bol", "BN": "booking", "CN": "tracking", "ON": "customer_order"}
+
+
+def _element(seg, index):
+    return value(seg[index]) if len(seg) > index else ""
+
+
+def _message_reference(report, position):
+    references = report["references"]
+    for qualifier in (*CONSIGNMENT_REFERENCES, *references):
+        if references.get(qualifier):
+            return references[qualifier], Problem(
+                "element",
+                "13",
+                f"CNI names no consignment: RFF+{qualifier} of the message "
+                f"({references[qualifier]}) taken",
+                position,
+                "CNI",
+                2,
+                warning=True,
+            )
+    return "", Problem("element", "13", "CNI names no consignment", position, "CNI", 2)
+
+
+def _status_event(seg, position, problems):
+    status = seg[2] if len(seg) > 2 else ""
+    code = value(status, 0)
+    if not code and value(seg[1] if len(seg) > 1 else "", 0):
+        code, status = value(seg[1], 0), ""
+        problems.append(
+            Problem(
+                "element",
+                "13",
+                f"STS carries its status {code!r} in STS-01 (the status category): taken",
+                position,
+                "STS",
+                1,
+                warning=True,
+            )
+        )
+    if not code:
+        problems.append(
+            Problem("element", "13", "STS has no status event code", position, "STS", 2)
+        )
+        return None
+    reason = seg[3] if len(seg) > 3 else ""
+    return {
+        "status_code": code,
+        "agency": value(status, 2),
+        "reason_code": value(reason, 0),
+        "reason_text": value(reason, 3),
+        "position": position,
+    }
+
+
+def _date_event(event, element, default_offset_minutes, position, problems):
+    """A DTM of the status group: the estimated arrival, the status time (the
+    usual qualifiers win), or, when nothing else dates it, any other."""
+    qualifier = value(element, 0)
+    if qualifier != ESTIMATED_ARRIVAL and (
+        event.get("time_qualifier") in STATUS_TIMES
+        or ("time" in event and qualifier not in STATUS_TIMES)
+    ):
+        return  # dated already, as well as this one would
+    try:
+        when = edifact_time(element, default_offset_minutes, position)
+    except ValueError as error:
+        problems.append(error.args[0])
+        return
+    if qualifier == ESTIMATED_ARRIVAL:
+        event["eta"] = when
+    else:
+        event.update(time=when, time_qualifier=qualifier, time_position=position)
 
 
 def build_iftsta(report):
@@ -217,9 +297,11 @@ def read_iftmin(message, default_offset_minutes=0):
             Problem(
                 "segment",
                 "13",
-                "IFTMIN needs a consignor (NAD+CZ) and a consignee (NAD+CN)",
+                "IFTMIN names no consignor (NAD+CZ) or no consignee (NAD+CN): "
+                "its stops are incomplete",
                 message.position,
                 "NAD",
+                warning=True,
             )
         )
     return instruction, problems

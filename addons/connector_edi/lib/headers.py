@@ -2,6 +2,8 @@
 whether it is complete, and who sent it with which control number (the
 identity that makes a resent interchange a duplicate)."""
 
+import hashlib
+
 from . import edifact, x12
 
 
@@ -19,14 +21,16 @@ def decode(data):
 
 
 def identify(text):
-    """``(standard, sender, control)`` of the first interchange in ``text``."""
+    """``(standard, sender, control)`` of the first interchange in ``text``. Sets
+    and messages without an interchange envelope have no sender or control
+    number: a digest of the data stands for the control number, so the same
+    file sent twice is still one message."""
     stripped = text.lstrip(x12.FILLER)
     if stripped.startswith("ISA"):
-        separators = x12.read_separators(stripped[: x12.ISA_LENGTH])
-        isa = stripped[: x12.ISA_LENGTH].split(separators.element)
+        _separators, isa, _length, _deviations = x12.read_isa(stripped[: x12.ISA_SCAN])
         return "x12", isa[6].strip(), isa[13].strip()
     if stripped.startswith(("UNA", "UNB")):
-        for _delimiters, elements in edifact.segments(stripped):
+        for _delimiters, elements, _notes in edifact.segments(stripped):
             if elements[0] == "UNB":
                 return (
                     "edifact",
@@ -34,20 +38,52 @@ def identify(text):
                     edifact.value(elements[5]) if len(elements) > 5 else "",
                 )
             break
+    bare = _bare_standard(stripped)
+    if bare:
+        return bare, "", "#" + hashlib.sha256(stripped.encode()).hexdigest()[:20]
     raise ValueError(
-        "neither X12 (ISA) nor EDIFACT (UNA/UNB): the data starts with " f"{stripped[:12]!r}"
+        "neither X12 (ISA, or a bare GS/ST) nor EDIFACT (UNA/UNB, or a bare UNH): "
+        f"the data starts with {stripped[:12]!r}"
     )
 
 
-def complete(text):
-    """Does ``text`` end with an interchange trailer (IEA or UNZ)? A file
-    without one was cut short, or is still being written."""
+def standard(text):
+    """``"x12"`` or ``"edifact"`` by how the data starts; None when neither."""
+    stripped = text.lstrip(x12.FILLER)
+    if stripped.startswith("ISA"):
+        return "x12"
+    if stripped.startswith(("UNA", "UNB")):
+        return "edifact"
+    return _bare_standard(stripped)
+
+
+def _bare_standard(text):
+    if text.startswith(("ST", "GS")) and text[2:3] and not text[2].isalnum():
+        return "x12"
+    if text.startswith("UNH") and text[3:4] and not text[3].isalnum():
+        return "edifact"
+    return None
+
+
+def complete(text, bare_terminator=x12.DEFAULT_SEPARATORS.segment):
+    """Does ``text`` end with an interchange trailer (IEA or UNZ; SE, GE or UNT
+    for data without an interchange envelope, whose X12 segments end with
+    ``bare_terminator``)? A file without one was cut short, or is still being
+    written."""
     stripped = text.strip(x12.FILLER)
-    if stripped.startswith("ISA") and len(stripped) >= x12.ISA_LENGTH:
-        terminator, trailer = stripped[x12.ISA_LENGTH - 1], "IEA"
+    bare = _bare_standard(stripped)
+    if stripped.startswith("ISA"):
+        try:
+            terminator = x12.read_isa(stripped[: x12.ISA_SCAN])[0].segment
+        except x12.X12Error:
+            return False
+        trailers = ("IEA",)
+    elif bare == "x12":
+        terminator, trailers = bare_terminator, ("SE", "GE")
     elif stripped.startswith("UNA") and len(stripped) >= 9:
-        terminator, trailer = stripped[8], "UNZ"
+        terminator, trailers = stripped[8], ("UNZ",)
     else:
-        terminator, trailer = edifact.DEFAULT_DELIMITERS.segment, "UNZ"
+        terminator = edifact.DEFAULT_DELIMITERS.segment
+        trailers = ("UNT",) if bare == "edifact" else ("UNZ",)
     last = stripped.rstrip(terminator + x12.FILLER).rsplit(terminator, 1)[-1]
-    return last.strip(x12.FILLER).startswith(trailer)
+    return last.strip(x12.FILLER).startswith(trailers)

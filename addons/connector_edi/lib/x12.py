@@ -17,12 +17,41 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import NamedTuple
 
-ISA_LENGTH = 106
+ISA_SCAN = 512  # an ISA, however padded or wrapped, is read from this much text
 CHUNK = 1 << 16
 # what may stand between interchanges or around them: whitespace, a byte-order
 # mark, NUL padding and the DOS end-of-file mark some translators append
 FILLER = " \t\r\n\x00\x1a\ufeff"
+BLANKS = " \t"
+LAYOUT = " \t\r\n"
 ENVELOPE_TAGS = frozenset(("SE", "ST", "GS", "GE", "IEA"))
+# ISA01…ISA15: fixed width, and the TA1 note code naming the element
+ISA_WIDTHS = (
+    (2, "010"),
+    (10, "011"),
+    (2, "012"),
+    (10, "013"),
+    (2, "005"),
+    (15, "006"),
+    (2, "007"),
+    (15, "008"),
+    (6, "014"),
+    (4, "015"),
+    (1, "016"),
+    (5, "017"),
+    (9, "018"),
+    (1, "019"),
+    (1, "020"),
+)
+LAYOUT_CODE = "022"  # TA1 note "invalid control structure": the nearest for layout
+# what reading a segment forgave, reported once per interchange
+INDENTED, WRAPPED = "indented", "wrapped"
+LAYOUT_NOTES = {
+    INDENTED: "blanks before segment tags (pretty-printed): read without them",
+    WRAPPED: "line breaks inside segments (wrapped at a fixed width): read as one stream",
+}
+# a set without its group: the functional identifier its GS would carry
+FUNCTIONAL_IDS = {"204": "SM", "210": "IM", "214": "QM", "990": "GF", "997": "FA"}
 
 
 class Separators(NamedTuple):
@@ -50,12 +79,21 @@ class Problem:
     segment_id: str = ""
     element: int = 0  # 1-based element position, 0 for the whole segment
     set_position: int = 0  # of the segment in its transaction set (ST = 1)
+    warning: bool = False  # a deviation: reported, the data is still read and applied
 
     def __str__(self):
         where = f"segment {self.position}" if self.position else "end of data"
         if self.segment_id:
             where += f" {self.segment_id}" + (f"{self.element:02d}" if self.element else "")
         return f"{where}: {self.message}"
+
+
+class Findings:
+    """What reading found: ``problems`` reject, ``deviations`` are reported only."""
+
+    def add(self, problems):
+        for problem in problems:
+            (self.deviations if problem.warning else self.problems).append(problem)
 
 
 class X12Error(Exception):
@@ -67,29 +105,32 @@ class X12Error(Exception):
 
 
 @dataclass
-class Envelope:
-    """An interchange (ISA) or functional group (GS) as read, with what closing it found."""
+class Envelope(Findings):
+    """An interchange (ISA) or functional group (GS) as read, with what closing it
+    found; ``bare`` when the data had no such envelope around its sets."""
 
     elements: list
     position: int
     separators: Separators
     problems: list = field(default_factory=list)
+    deviations: list = field(default_factory=list)
+    bare: bool = False
     groups: int = 0  # interchange: groups read
     ta1s: list = field(default_factory=list)  # interchange: TA1 segments (acknowledgments) in it
-    # group: its sets, counted; only the rejected ones are kept (for the 997),
-    # so reading a big group keeps memory flat
+    # group: its sets, counted; only those rejected or read with deviations are
+    # kept (for the 997), so reading a big group keeps memory flat
     set_count: int = 0
     accepted: int = 0
-    rejected: list = field(default_factory=list)
+    reported: list = field(default_factory=list)
     last: "SetResult | None" = None
 
     def settle(self):
-        """Count the last set read, once whoever read it has added its problems."""
+        """Count the last set read, once whoever read it has added its findings."""
         if self.last is not None:
-            if self.last.problems:
-                self.rejected.append(self.last)
-            else:
+            if not self.last.problems:
                 self.accepted += 1
+            if self.last.problems or self.last.deviations:
+                self.reported.append(self.last)
             self.last = None
 
     def __getitem__(self, index):
@@ -97,7 +138,7 @@ class Envelope:
 
     @property
     def control(self):
-        return self[13] if self[0] == "ISA" else self[6]
+        return (self[13] if self[0] == "ISA" else self[6]).strip()
 
 
 @dataclass
@@ -106,7 +147,8 @@ class SetResult:
 
     id: str
     control: str
-    problems: list  # the set's own list: problems found later still count
+    problems: list  # the set's own lists: what is found later still counts
+    deviations: list
 
     @property
     def accepted(self):
@@ -114,8 +156,8 @@ class SetResult:
 
 
 @dataclass
-class TransactionSet:
-    """One ST…SE set, its segments (element lists, ST and SE included) and problems."""
+class TransactionSet(Findings):
+    """One ST…SE set, its segments (element lists, ST and SE included) and findings."""
 
     id: str
     control: str
@@ -124,85 +166,158 @@ class TransactionSet:
     group: Envelope
     position: int
     problems: list = field(default_factory=list)
+    deviations: list = field(default_factory=list)
 
     @property
     def accepted(self):
         return not self.problems
 
 
-def read_separators(isa):
-    """The separators declared by an ISA segment (its first 106 characters)."""
-    if len(isa) < ISA_LENGTH or not isa.startswith("ISA"):
+def read_isa(text):
+    """``(separators, elements, length, deviations)`` of the ISA that starts ``text``.
+
+    Read as partners send it, not at fixed offsets: the element separator is
+    the 4th character, the 16th element separator ends ISA15, ISA16 is the
+    component separator and the character after it the segment terminator.
+    Line breaks inside the ISA (wrapped files) are layout. Elements not padded
+    to their fixed widths are deviations, reported with the TA1 note code of
+    the element; ``length`` is how much of ``text`` the ISA took."""
+    if not text.startswith("ISA") or len(text) < 4:
+        raise X12Error(Problem("interchange", "024", "data does not start with an ISA segment", 1))
+    element = text[3]
+    if element.isalnum() or element in LAYOUT:
         raise X12Error(
-            Problem("interchange", "024", "data does not start with a complete ISA segment", 1)
+            Problem("interchange", "026", f"unusable element separator {element!r}", 1, "ISA")
         )
-    element = isa[3]
-    if element.isalnum() or element in " \r\n":
-        raise X12Error(
-            Problem("interchange", "024", f"unusable element separator {element!r}", 1, "ISA")
-        )
-    elements = isa.split(element)
+    end = 3
+    for _ in range(15):
+        end = text.find(element, end + 1)
+        if end < 0:
+            raise X12Error(
+                Problem("interchange", "024", "ISA has fewer than 16 elements", 1, "ISA")
+            )
+    component_at = _skip_line_breaks(text, end + 1)
+    terminator_at = _skip_line_breaks(text, component_at + 1)
+    if terminator_at >= len(text):
+        raise X12Error(Problem("interchange", "023", "data ends inside the ISA segment", 1, "ISA"))
+    component, terminator = text[component_at], text[terminator_at]
+    length = terminator_at + 1
+    if terminator_at > component_at + 1 and (terminator.isalnum() or terminator in " \t"):
+        # a line break after ISA16, then the next segment's tag: the terminator is the newline
+        terminator, length = "\n", component_at + 2
+    head = text[:end]
+    broken = "\n" in head or "\r" in head
+    if broken:
+        head = head.replace("\r", "").replace("\n", "")
+    elements = [*head.split(element), component]
     if len(elements) != 17:
         raise X12Error(
-            Problem(
-                "interchange",
-                "024",
-                f"ISA has {len(elements) - 1} elements instead of 16, "
-                "or the segment is not 106 characters long",
-                1,
-                "ISA",
-            )
+            Problem("interchange", "024", f"ISA has {len(elements) - 1} elements instead of 16", 1)
         )
-    component, terminator = isa[104], isa[105]
-    repetition = elements[11] if elements[12] >= "00402" else "^"
     if terminator.isalnum() or len({element, component, terminator}) < 3:
         raise X12Error(
-            Problem("interchange", "024", "ISA separators are unusable or not distinct", 1, "ISA")
+            Problem("interchange", "004", "ISA separators are unusable or not distinct", 1, "ISA")
         )
-    return Separators(element, component, repetition, terminator)
+    deviations = []
+    for index, (width, code) in enumerate(ISA_WIDTHS, 1):
+        if len(elements[index]) != width:
+            deviations.append(
+                Problem(
+                    "interchange",
+                    code,
+                    f"ISA{index:02d} is {len(elements[index])} characters long instead of {width}",
+                    1,
+                    "ISA",
+                    index,
+                    warning=True,
+                )
+            )
+    if broken:
+        deviations.append(_layout_note("line break inside the ISA segment", 1, "ISA"))
+    repetition = elements[11] if elements[12].strip().zfill(5) >= "00402" else "^"
+    return Separators(element, component, repetition, terminator), elements, length, deviations
 
 
-def segments(source, chunk_size=CHUNK):
-    """Yield ``(separators, elements)`` for every segment of ``source`` (a string,
-    or a text stream read ``chunk_size`` characters at a time)."""
+def _skip_line_breaks(text, index):
+    while index < len(text) and text[index] in "\r\n":
+        index += 1
+    return index
+
+
+def _layout_note(message, position, segment_id=""):
+    return Problem("interchange", LAYOUT_CODE, message, position, segment_id, warning=True)
+
+
+def _note(message, position, segment_id=""):
+    return Problem("interchange", "024", message, position, segment_id, warning=True)
+
+
+def segments(source, chunk_size=CHUNK, bare=DEFAULT_SEPARATORS):
+    """Yield ``(separators, elements, notes)`` for every segment of ``source`` (a
+    string, or a text stream read ``chunk_size`` characters at a time); ``notes``
+    are the deviations reading it forgave (line breaks inside it, blanks before
+    its tag; the ISA's own). Sets without an envelope (data starting with ST or
+    GS) are read with the ``bare`` separators."""
     read = _reader(source, chunk_size)
     buffer, eof = "", False
     while True:
         buffer = buffer.lstrip(FILLER)
-        while len(buffer) < ISA_LENGTH and not eof:
+        while len(buffer) < ISA_SCAN and not eof:
             more = read()
             eof = not more
             buffer = (buffer + more).lstrip(FILLER)
         if not buffer:
             return
-        separators = read_separators(buffer[:ISA_LENGTH])
-        element, terminator = separators.element, separators.segment
+        if buffer.startswith(("ST", "GS")) and not buffer[2:3].isalnum():
+            separators = bare._replace(element=buffer[2])
+        else:
+            separators, isa, length, deviations = read_isa(buffer)
+            yield separators, isa, tuple(deviations)
+            buffer = buffer[length:]
+        terminator = separators.segment
         # line breaks around terminators are layout, whatever the terminator
-        # (a "\n" terminator written as "\r\n" leaves a "\r" behind)
-        strip = "\r\n"
+        # (a "\n" terminator written as "\r\n" leaves a "\r" behind); inside a
+        # segment they are layout too, unless they are the terminator
+        wrapping = terminator not in "\r\n"
+        element = separators.element
         while True:
             parts = buffer.split(terminator)
             buffer = parts.pop()
             for index, part in enumerate(parts):
-                raw = part.strip(strip)
+                raw, notes = _unlayout(part, wrapping)
                 if not raw:
                     continue
                 elements = raw.split(element)
-                yield separators, elements
+                yield separators, elements, notes
                 if elements[0] == "IEA":
                     buffer = terminator.join([*parts[index + 1 :], buffer])
                     break
             else:
                 if eof:
-                    last = buffer.strip(FILLER)
+                    last, notes = _unlayout(buffer.strip(FILLER), wrapping)
                     if last:  # a last segment without terminator
-                        yield separators, last.split(element)
+                        yield separators, last.split(element), notes
                     return
                 more = read()
                 eof = not more
                 buffer += more
                 continue
             break
+
+
+def _unlayout(part, wrapping):
+    """A segment's text without its layout, and what layout it had."""
+    raw = part.strip("\r\n")
+    if not raw:
+        return raw, ()
+    notes = ()
+    if raw[0] in BLANKS:
+        raw = raw.strip(LAYOUT)
+        notes = (INDENTED,)
+    if wrapping and ("\n" in raw or "\r" in raw):
+        raw = raw.replace("\r", "").replace("\n", "")
+        notes += (WRAPPED,)
+    return raw, notes
 
 
 def _reader(source, chunk_size):
@@ -217,30 +332,51 @@ class Reader:
     ``("group", Envelope)`` as each functional group closes and
     ``("interchange", Envelope)`` as each interchange closes. Envelope problems
     (trailers missing, counts or control numbers that disagree) are attached
-    to the envelope they concern; set problems to the set."""
+    to the envelope they concern; set problems to the set. What reading forgave
+    (layout, padding, a missing envelope) is in their ``deviations``.
 
-    def __init__(self, source, chunk_size=CHUNK, keep_segments=True):
+    ``separators`` read sets that come without an interchange envelope (the
+    partner profile's)."""
+
+    def __init__(self, source, chunk_size=CHUNK, keep_segments=True, separators=None):
         self.source, self.chunk_size, self.keep_segments = source, chunk_size, keep_segments
+        self.separators = separators or DEFAULT_SEPARATORS
 
     def __iter__(self):
         interchange = group = current = None
-        position = 0
+        position, layout = 0, set()
         try:
-            for separators, elements in segments(self.source, self.chunk_size):
+            for separators, elements, notes in segments(
+                self.source, self.chunk_size, self.separators
+            ):
                 tag = elements[0]
                 if tag == "ISA":
                     if interchange is not None:  # the previous one never closed
                         yield from self._close_interchange(
                             interchange, group, current, position, None
                         )
-                    interchange, group, current, position = (
-                        Envelope(elements, 1, separators),
-                        None,
-                        None,
-                        1,
-                    )
+                    interchange = Envelope(elements, 1, separators, deviations=list(notes))
+                    group = current = None
+                    position, layout = 1, set()
                     continue
+                if interchange is None:
+                    interchange = Envelope(["ISA"], 0, separators, bare=True)
+                    interchange.deviations.append(
+                        _note(
+                            "interchange envelope ISA/IEA missing: read with the partner's "
+                            "separators",
+                            1,
+                            tag,
+                        )
+                    )
+                    position, layout = 0, set()
                 position += 1
+                for note in notes:
+                    if note not in layout:  # once per interchange, where first seen
+                        layout.add(note)
+                        interchange.deviations.append(
+                            _layout_note(LAYOUT_NOTES[note], position, tag)
+                        )
                 if current is not None:
                     if tag not in ENVELOPE_TAGS:
                         current.add(elements)
@@ -271,16 +407,7 @@ class Reader:
                     interchange.groups += 1
                 elif tag == "ST":
                     if group is None:
-                        interchange.problems.append(
-                            Problem(
-                                "interchange",
-                                "024",
-                                "transaction set outside a functional group",
-                                position,
-                                "ST",
-                            )
-                        )
-                        group = Envelope(["GS"], position, separators)
+                        group = self._bare_group(interchange, elements, position, separators)
                     current = _OpenSet(elements, position, interchange, group, self.keep_segments)
                 elif tag == "GE":
                     if group is None:
@@ -312,6 +439,23 @@ class Reader:
             interchange.problems.append(error.problem)
             yield from self._close_interchange(interchange, group, current, position, None)
 
+    def _bare_group(self, interchange, st, position, separators):
+        """A set outside a functional group: read in one made for it, which the
+        997 acknowledges under the set's functional identifier and control number."""
+        set_id = st[1].strip() if len(st) > 1 else ""
+        control = st[2].strip() if len(st) > 2 else ""
+        group = Envelope(
+            ["GS", FUNCTIONAL_IDS.get(set_id, ""), "", "", "", "", control],
+            position,
+            separators,
+            bare=True,
+        )
+        interchange.deviations.append(
+            _note("functional group envelope GS/GE missing", position, "ST")
+        )
+        interchange.groups += 1
+        return group
+
     def _close_set(self, current, se, position):
         if _int(se, 1) != current.count:
             current.problems.append(
@@ -325,13 +469,12 @@ class Reader:
                     1,
                 )
             )
-        if (se[2] if len(se) > 2 else "") != current.control:
+        if not _same_control(_element(se, 2), current.control):
             current.problems.append(
                 Problem(
                     "transaction",
                     "3",
-                    f"SE02 {se[2] if len(se) > 2 else ''!r} does not match "
-                    f"ST02 {current.control!r}",
+                    f"SE02 {_element(se, 2)!r} does not match ST02 {current.control!r}",
                     position,
                     "SE",
                     2,
@@ -353,7 +496,7 @@ class Reader:
                     1,
                 )
             )
-        if (ge[2] if len(ge) > 2 else "") != group.control:
+        if not _same_control(_element(ge, 2), group.control):
             group.problems.append(
                 Problem(
                     "group", "4", f"GE02 does not match GS06 {group.control!r}", position, "GE", 2
@@ -368,20 +511,22 @@ class Reader:
             )
             yield "set", current.finish()
         if group is not None:
-            group.problems.append(
-                Problem("group", "3", "functional group trailer GE missing", position)
-            )
+            if not group.bare:
+                group.problems.append(
+                    Problem("group", "3", "functional group trailer GE missing", position)
+                )
             group.settle()
             yield "group", group
         if iea is None:
-            interchange.problems.append(
-                Problem(
-                    "interchange",
-                    "023",
-                    "interchange trailer IEA missing: data ended early",
-                    position,
+            if not interchange.bare:
+                interchange.problems.append(
+                    Problem(
+                        "interchange",
+                        "023",
+                        "interchange trailer IEA missing: data ended early",
+                        position,
+                    )
                 )
-            )
         else:
             if _int(iea, 1) != interchange.groups:
                 interchange.problems.append(
@@ -395,7 +540,7 @@ class Reader:
                         1,
                     )
                 )
-            if (iea[2] if len(iea) > 2 else "") != interchange.control:
+            if not _same_control(_element(iea, 2), interchange.control):
                 interchange.problems.append(
                     Problem("interchange", "001", "IEA02 does not match ISA13", position, "IEA", 2)
                 )
@@ -420,7 +565,7 @@ class _OpenSet:
         self.st, self.position, self.interchange, self.group = st, position, interchange, group
         self.segments = [st] if keep_segments else None
         self.count, self.problems = 1, []
-        self.control = st[2] if len(st) > 2 else ""
+        self.control = _element(st, 2)
 
     def add(self, elements):
         self.count += 1
@@ -429,7 +574,7 @@ class _OpenSet:
 
     def finish(self):
         transaction = TransactionSet(
-            id=self.st[1] if len(self.st) > 1 else "",
+            id=_element(self.st, 1),
             control=self.control,
             segments=self.segments,
             interchange=self.interchange,
@@ -439,8 +584,22 @@ class _OpenSet:
         )
         self.group.settle()
         self.group.set_count += 1
-        self.group.last = SetResult(transaction.id, transaction.control, transaction.problems)
+        self.group.last = SetResult(
+            transaction.id, transaction.control, transaction.problems, transaction.deviations
+        )
         return transaction
+
+
+def _element(elements, index):
+    """An envelope element as written, without the blanks some partners pad it with."""
+    return elements[index].strip() if index < len(elements) else ""
+
+
+def _same_control(trailer, header):
+    """Control numbers agree when they name the same number: ``99`` is ``000000099``."""
+    if trailer.isdigit() and header.isdigit():
+        return int(trailer) == int(header)
+    return trailer == header
 
 
 def _int(elements, index):

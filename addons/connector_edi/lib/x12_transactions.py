@@ -55,30 +55,39 @@ STOP_TYPES = {
 
 
 class Spec:
-    """Which segments a transaction set may hold, and which it must."""
+    """Which segments a transaction set may hold (every segment its standard
+    allows, in 4010 and 5010), and which it must."""
 
-    def __init__(self, mandatory, known):
+    def __init__(self, mandatory, allowed):
         self.mandatory = mandatory
-        self.known = set(known) | set(mandatory) | {"ST", "SE"}
+        self.allowed = set(allowed) | set(mandatory) | {"ST", "SE"}
 
     def check(self, transaction):
-        problems, seen = [], set()
+        """Problems: a mandatory segment missing (nothing can be read without
+        it). Deviations: segments the standard does not allow here, values
+        padded with blanks (trimmed when read)."""
+        problems, seen, padded = [], set(), None
         base = transaction.position
         for index, elements in enumerate(transaction.segments, 1):
             tag = elements[0]
             seen.add(tag)
-            if tag not in self.known:
+            if tag not in self.allowed:
                 code = "1" if not tag.isalnum() or len(tag) > 3 else "2"
                 problems.append(
                     Problem(
                         "segment",
                         code,
-                        f"segment {tag!r} is not expected in a {transaction.id}",
+                        f"segment {tag!r} is not part of a {transaction.id}: ignored",
                         base + index - 1,
                         tag,
                         set_position=index,
+                        warning=True,
                     )
                 )
+            if padded is None:
+                padded = _padded(elements, base + index - 1)
+        if padded:
+            problems.append(padded)
         for tag in self.mandatory:
             if tag not in seen:
                 problems.append(
@@ -96,91 +105,48 @@ class Spec:
         return problems
 
 
+def _padded(elements, position):
+    """A deviation naming the first value padded with blanks, if any."""
+    for number, value in enumerate(elements[1:], 1):
+        if " " in value and value != value.strip():
+            return Problem(
+                "transaction",
+                "",
+                f"values padded with blanks (first: {elements[0]}{number:02d} {value!r}): "
+                "read trimmed",
+                position,
+                elements[0],
+                number,
+                warning=True,
+            )
+    return None
+
+
+# Segments of each set by its standard (X12 4010 and 5010 implementation
+# guides): a partner may send any of them; we read the ones we map.
 SPECS = {
     "204": Spec(
         ["B2", "S5"],
-        [
-            "B2A",
-            "L11",
-            "G62",
-            "MS3",
-            "AT5",
-            "PLD",
-            "NTE",
-            "N1",
-            "N2",
-            "N3",
-            "N4",
-            "G61",
-            "N7",
-            "N9",
-            "L3",
-            "OID",
-            "L5",
-            "AT8",
-            "LAD",
-            "H3",
-            "LH1",
-        ],
+        """B2A L11 G62 MS3 AT5 PLD LH6 NTE N1 N2 N3 N4 G61 N7 N7A N7B MEA M7 S5 AT8
+        LAD OID L5 H1 H2 LH1 LH2 LH3 LFH LEP LH4 LHT LHR SPO SDQ L3 PER""".split(),
     ),
-    "990": Spec(["B1"], ["N9", "G62", "K1"]),
+    "990": Spec(["B1"], "N9 G62 K1 V9 L11".split()),
     "214": Spec(
         ["B10"],
-        [
-            "L11",
-            "MAN",
-            "K1",
-            "N1",
-            "N2",
-            "N3",
-            "N4",
-            "G62",
-            "MS3",
-            "LX",
-            "AT7",
-            "MS1",
-            "MS2",
-            "Q7",
-            "AT5",
-            "AT8",
-            "CD3",
-            "NM1",
-            "SPO",
-        ],
+        """L11 MAN Q7 K1 N1 N2 N3 N4 G62 G61 MS3 LX AT7 MS1 MS2 M7 AT5 AT8 CD3 NM1
+        SPO SDQ OID PRF LH1 LH2 LH3 LFH LEP LH4 LHT LHR""".split(),
     ),
     "210": Spec(
         ["B3", "L3"],
-        [
-            "C2",
-            "C3",
-            "ITD",
-            "N9",
-            "G62",
-            "R3",
-            "H3",
-            "K1",
-            "N1",
-            "N2",
-            "N3",
-            "N4",
-            "N7",
-            "LX",
-            "L0",
-            "L1",
-            "L4",
-            "L5",
-            "L7",
-            "POD",
-            "S5",
-            "TDS",
-        ],
+        """B3A C2 C3 ITD L11 N9 G62 R3 H3 K1 N1 N2 N3 N4 N7 M7 N5 IC IM LX POD L5 H1 H2
+        L0 L1 L4 L7 L9 CD3 H6 SPO SDQ S5 TDS""".split(),
     ),
     "997": Spec(["AK1", "AK9"], ["AK2", "AK3", "AK4", "AK5"]),
 }
 
 
 def check(transaction):
-    """Structural problems of a transaction set (unsupported id included)."""
+    """Structural findings of a transaction set (unsupported id included)."""
     spec = SPECS.get(transaction.id)
     if spec is None:
         return [
@@ -197,7 +163,8 @@ def check(transaction):
 
 
 def _el(elements, index):
-    return elements[index] if index < len(elements) else ""
+    """A value as mapped: trimmed (the raw payload keeps it as it came); all blanks is empty."""
+    return elements[index].strip() if index < len(elements) else ""
 
 
 def event_time(
@@ -302,10 +269,11 @@ def read_214(transaction, default_offset_minutes=0):
             Problem(
                 "segment",
                 "3",
-                "no AT7 status in the 214",
+                "no AT7 status in the 214: nothing to apply",
                 transaction.position,
                 "AT7",
                 set_position=len(transaction.segments),
+                warning=True,
             )
         )
     return status, problems
@@ -677,11 +645,12 @@ def read_997(transaction):
 
 def build_997(group):
     """The 997 body acknowledging a read functional group (see x12.Reader):
-    counts for the group, AK2 detail for each rejected set."""
+    counts for the group, AK2 detail for each set rejected (AK5 R) or accepted
+    with deviations (AK5 E)."""
     body = [["AK1", group[1], group.control]]
-    for transaction in group.rejected:
+    for transaction in group.reported:
         body.append(["AK2", transaction.id, transaction.control])
-        for problem in transaction.problems:
+        for problem in (*transaction.problems, *transaction.deviations):
             if problem.level in ("segment", "element"):
                 body.append(
                     [
@@ -694,15 +663,18 @@ def build_997(group):
                 )
                 if problem.level == "element":
                     body.append(["AK4", str(problem.element), "", problem.code])
-        set_codes = [p.code for p in transaction.problems if p.level == "transaction"]
-        body.append(["AK5", "R", *(set_codes[:5] or ["5"])])
+        if transaction.problems:
+            set_codes = [p.code for p in transaction.problems if p.level == "transaction"]
+            body.append(["AK5", "R", *(set_codes[:5] or ["5"])])
+        else:
+            body.append(["AK5", "E"])
     # AK905 takes group-level codes only; interchange-level problems found
     # while the group was open are the TA1's to report
     group_codes = [p.code for p in group.problems if p.level == "group"][:5]
     if group.accepted < group.set_count:
         status = "P" if group.accepted else "R"
-    else:  # every set accepted: E when the group envelope itself is faulty
-        status = "E" if group_codes else "A"
+    else:  # every set accepted: E when something was noted, or the envelope is faulty
+        status = "E" if group_codes or group.reported else "A"
     body.append(
         [
             "AK9",
@@ -718,15 +690,21 @@ def build_997(group):
 
 def build_ta1(interchange):
     """TA1 elements acknowledging a read interchange (x12.Envelope of its ISA):
-    accepted, accepted with errors, or rejected with the first problem's code."""
-    problems = interchange.problems
+    accepted, accepted with errors (deviations included), or rejected, with
+    the first problem's (else the first deviation's) note code."""
+    problems, deviations = interchange.problems, interchange.deviations
     status = (
-        "R" if any(p.code in REJECTING_TA1_CODES for p in problems) else "E" if problems else "A"
+        "R"
+        if any(p.code in REJECTING_TA1_CODES for p in problems)
+        else "E"
+        if problems or deviations
+        else "A"
     )
+    first = (problems or deviations)[:1]
     return [
         interchange.control,
-        interchange[9],
-        interchange[10],
+        interchange[9].strip(),
+        interchange[10].strip(),
         status,
-        problems[0].code if problems else "000",
+        first[0].code if first else "000",
     ]

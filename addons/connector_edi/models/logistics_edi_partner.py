@@ -394,7 +394,7 @@ class LogisticsEdiPartner(models.Model):
         data = channel.read_file(self.inbound_path, name)
         text = headers.decode(data)
         recent = time.time() - channel.modified(self.inbound_path, name) < WRITE_GRACE_SECONDS
-        if recent and not headers.complete(text):
+        if recent and not headers.complete(text, self.segment_terminator):
             return False
         self._accept_interchange(text, name)  # committed by the door
         channel.archive(self.inbound_path, name, self.archive_path)

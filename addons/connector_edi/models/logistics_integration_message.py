@@ -2,7 +2,7 @@ from markupsafe import Markup, escape
 
 from odoo import api, fields, models
 
-from ..lib import edifact, x12
+from ..lib import edifact, headers, x12
 
 
 class LogisticsIntegrationMessage(models.Model):
@@ -36,6 +36,13 @@ class LogisticsIntegrationMessage(models.Model):
         readonly=True,
         ondelete="set null",
     )
+    edi_deviations = fields.Text(
+        string="EDI Deviations",
+        readonly=True,
+        help="What the partner's data did not do by the standard, and how it was read anyway "
+        "(padding, wrapping, a missing envelope, segments the set does not allow). The "
+        "partner sees the same in our acknowledgment.",
+    )
     edi_tree_html = fields.Html(string="Segments", compute="_compute_edi_tree_html", sanitize=False)
 
     @api.depends("payload", "payload_format")
@@ -52,11 +59,11 @@ def _segment_tree(payload):
     """The interchange as nested lists: envelopes, then each set's segments."""
     rows = []
     try:
-        if payload.lstrip().startswith("ISA"):
-            for separators, elements in x12.segments(payload):
+        if headers.standard(payload) == "x12":
+            for separators, elements, _notes in x12.segments(payload):
                 rows.append((elements[0], separators.element.join(elements[1:])))
         else:
-            for _delimiters, elements in edifact.segments(payload):
+            for _delimiters, elements, _notes in edifact.segments(payload):
                 rows.append(
                     (
                         edifact.value(elements[0]),

@@ -7,6 +7,7 @@ from odoo.addons.logistics_integration.lib.errors import PermanentError, Transie
 
 from ..lib import edifact, x12
 from ..lib.channels import FolderChannel, SftpChannel
+from ..lib.headers import standard
 
 
 class LogisticsOutboundAdapterEdi(models.AbstractModel):
@@ -69,12 +70,12 @@ class LogisticsOutboundAdapterEdi(models.AbstractModel):
 
 def _group_control(payload):
     """GS06 of an X12 interchange, or the UNB reference of an EDIFACT one."""
-    if payload.lstrip().startswith("ISA"):
-        for _separators, elements in x12.segments(payload):
+    if standard(payload) == "x12":
+        for _separators, elements, _notes in x12.segments(payload):
             if elements[0] == "GS":
                 return elements[6] if len(elements) > 6 else ""
         return ""
-    for _delimiters, elements in edifact.segments(payload):
+    for _delimiters, elements, _notes in edifact.segments(payload):
         if elements[0] == "UNB":
             return edifact.value(elements[5]) if len(elements) > 5 else ""
     return ""

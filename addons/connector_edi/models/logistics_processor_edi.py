@@ -72,11 +72,12 @@ class LogisticsProcessorEdi(models.AbstractModel):
             ) from error
 
     def _decode_x12(self, message, profile):
-        documents = []
-        for kind, item in x12.Reader(message.payload):
+        documents, deviations = [], []
+        for kind, item in x12.Reader(message.payload, separators=profile._separators()):
             if kind == "set":
                 documents += self._x12_set_documents(message, profile, item)
-            elif kind == "group" and item[1] != "FA" and profile.send_997:
+            elif kind == "group" and item[1] != "FA" and profile.send_997 and not item.bare:
+                # a set without its group has no group control number to acknowledge
                 documents.append(
                     {"kind": "ack", "body": tx.build_997(item), "control": item.control}
                 )
@@ -96,11 +97,22 @@ class LogisticsProcessorEdi(models.AbstractModel):
                 # ISA14 "1": the sender asks for a TA1. An interchange holding
                 # only TA1s is itself an acknowledgment: answering it would
                 # start an endless exchange.
-                if (profile.send_ta1 or item[14] == "1") and item.groups:
+                if (profile.send_ta1 or item[14] == "1") and item.groups and not item.bare:
                     documents.append(
                         {"kind": "ta1", "ta1": tx.build_ta1(item), "control": item.control}
                     )
+            deviations += item.deviations
+        self._report_deviations(message, deviations)
         return documents
+
+    def _report_deviations(self, message, deviations):
+        """What reading forgave, where the admin sees it: on the message and in
+        the log (the partner sees it in the acknowledgment)."""
+        text = "\n".join(str(deviation) for deviation in deviations) or False
+        if text != (message.edi_deviations or False):
+            message.edi_deviations = text
+        if text:
+            _logger.info("message %s: read with deviations:\n%s", message.id, text)
 
     def _usage_problem(self, interchange, profile):
         """ISA15: test data never reaches a production backend, nor the reverse."""
@@ -121,7 +133,7 @@ class LogisticsProcessorEdi(models.AbstractModel):
         usage_problem = self._usage_problem(transaction.interchange, profile)
         if usage_problem:
             transaction.problems.append(usage_problem)
-        transaction.problems += tx.check(transaction)
+        transaction.add(tx.check(transaction))
         data = None
         if not transaction.problems:
             if transaction.id in X12_READERS:
@@ -130,7 +142,7 @@ class LogisticsProcessorEdi(models.AbstractModel):
                 data, problems = {"990": tx.read_990, "997": tx.read_997}[transaction.id](
                     transaction
                 )
-            transaction.problems += problems
+            transaction.add(problems)
         if not transaction.problems and not profile._accepts(transaction.id):
             transaction.problems.append(
                 x12.Problem(
@@ -150,11 +162,15 @@ class LogisticsProcessorEdi(models.AbstractModel):
                     "problems": [str(p) for p in transaction.problems],
                 }
             ]
-        # ST02 is unique within its group only: GS06 belongs in the origin
+        # ST02 is unique within its group only: GS06 belongs in the origin; a
+        # set without envelopes has the file's own identity instead
+        interchange = transaction.interchange
         origin = ":".join(
-            (
-                transaction.interchange[6].strip(),
-                transaction.interchange.control,
+            (message.edi_sender or "", message.edi_control or "", transaction.control)
+            if interchange.bare
+            else (
+                interchange[6].strip(),
+                interchange.control,
                 transaction.group.control,
                 transaction.control,
             )
@@ -170,7 +186,14 @@ class LogisticsProcessorEdi(models.AbstractModel):
             "210": "freight_invoice",
             "997": "ack_in",
         }
-        return [{"kind": kinds[transaction.id], "data": data, "origin": origin}]
+        return [
+            {
+                "kind": kinds[transaction.id],
+                "data": data,
+                "origin": origin,
+                "deviations": [str(p) for p in transaction.deviations],
+            }
+        ]
 
     def _events_from_214(self, status, origin, profile):
         ref = status.get("shipment_id") or status.get("pro_number")
@@ -201,9 +224,10 @@ class LogisticsProcessorEdi(models.AbstractModel):
             yield canonical
 
     def _decode_edifact(self, message, profile):
-        documents = []
+        documents, deviations = [], []
         for kind, item in edifact.Reader(message.payload):
             if kind == "interchange":
+                deviations += item.deviations
                 if item.problems:
                     documents.append(
                         {
@@ -222,31 +246,52 @@ class LogisticsProcessorEdi(models.AbstractModel):
                     None,
                     [edifact.Problem("message", "2", f"message type {item.type} not supported")],
                 )
-            problems = item.problems + problems
-            if problems:
+            item.add(problems)
+            deviations += item.deviations
+            if item.problems:
                 documents.append(
                     {
                         "kind": "rejected",
                         "what": f"{item.type} {item.reference}",
-                        "problems": [str(p) for p in problems],
+                        "problems": [str(p) for p in item.problems],
                     }
                 )
                 continue
+            interchange = item.interchange
+            # a message without envelope has the file's own identity instead
             origin = (
-                f"{edifact.value(item.interchange[2])}:{item.interchange.control}:{item.reference}"
+                f"{message.edi_sender or ''}:{message.edi_control or ''}:{item.reference}"
+                if interchange.bare
+                else f"{edifact.value(interchange[2])}:{interchange.control}:{item.reference}"
             )
             if item.type == "IFTMIN":
-                documents.append({"kind": "tender", "data": data, "origin": origin})
+                documents.append(
+                    {
+                        "kind": "tender",
+                        "data": data,
+                        "origin": origin,
+                        "deviations": [str(p) for p in item.deviations],
+                    }
+                )
             else:
                 documents += [
                     {"kind": "event", "event": event}
                     for event in self._events_from_iftsta(data, origin, profile)
                 ]
+        self._report_deviations(message, deviations)
         return documents
 
     def _events_from_iftsta(self, report, origin, profile):
         own_list = profile.backend_id.code_scheme_id.code
+        # the message's references name its consignment when there is only one
+        shared = report["references"] if len(report["consignments"]) == 1 else {}
         for consignment in report["consignments"]:
+            references = {**shared, **consignment["references"]}
+            identifiers = [
+                {"type": kind, "value": references[qualifier]}
+                for qualifier, kind in em.REFERENCE_IDENTIFIERS.items()
+                if references.get(qualifier)
+            ]
             for number, event in enumerate(consignment["events"], 1):
                 standard = event.get("agency", "") in STANDARD_AGENCIES
                 canonical = {
@@ -256,6 +301,8 @@ class LogisticsProcessorEdi(models.AbstractModel):
                     "code_list": "unece_rec24" if standard or not own_list else own_list,
                     "event_time": event["time"],
                 }
+                if identifiers:
+                    canonical["identifiers"] = identifiers
                 if event.get("eta"):
                     canonical["eta"] = event["eta"]
                 if event.get("reason_code"):
@@ -357,6 +404,14 @@ class LogisticsProcessorEdi(models.AbstractModel):
         if profile.customer_id and not shipment.customer_id:
             shipment.customer_id = profile.customer_id
         shipment._apply_tender_stops(tender["stops"])
+        if document.get("deviations"):  # business rules and layout: for the planner to see
+            shipment.message_post(
+                body=self.env._(
+                    "Tender %(origin)s was read with deviations: %(deviations)s",
+                    origin=document["origin"],
+                    deviations="; ".join(document["deviations"]),
+                )
+            )
         if not shipment.milestone_ids.filtered(lambda m: m.code == "TENDERED"):
             self._milestone(message, shipment, "TENDERED", origin=document["origin"])
         if profile.auto_accept_tenders:

@@ -318,7 +318,7 @@ class TestX12Envelopes(BaseCase):
         cases = {
             "alphanumeric element separator": good.replace("*", "A"),
             "separator equal to the terminator": good[: isa_end - 1] + "~" + good[isa_end:],
-            "ISA of the wrong length": good.replace("*00*", "*000*", 1),
+            "ISA with too few elements": good.replace("*00*", "*", 1)[:isa_end],
         }
         for reason, bad in cases.items():
             with self.subTest(reason=reason), self.assertRaises(x12.X12Error) as caught:
