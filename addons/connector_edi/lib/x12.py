@@ -45,10 +45,11 @@ ISA_WIDTHS = (
 )
 LAYOUT_CODE = "022"  # TA1 note "invalid control structure": the nearest for layout
 # what reading a segment forgave, reported once per interchange
-INDENTED, WRAPPED = "indented", "wrapped"
+INDENTED, WRAPPED, PADDED = "indented", "wrapped", "padded"
 LAYOUT_NOTES = {
     INDENTED: "blanks before segment tags (pretty-printed): read without them",
     WRAPPED: "line breaks inside segments (wrapped at a fixed width): read as one stream",
+    PADDED: "values padded with blanks: read trimmed",
 }
 # a set without its group: the functional identifier its GS would carry
 FUNCTIONAL_IDS = {"204": "SM", "210": "IM", "214": "QM", "990": "GF", "997": "FA"}
@@ -284,9 +285,13 @@ def segments(source, chunk_size=CHUNK, bare=DEFAULT_SEPARATORS):
             parts = buffer.split(terminator)
             buffer = parts.pop()
             for index, part in enumerate(parts):
-                raw, notes = _unlayout(part, wrapping)
+                raw, notes = part.strip("\r\n"), ()
                 if not raw:
                     continue
+                if raw[0] in BLANKS or " " in raw or (wrapping and ("\n" in raw or "\r" in raw)):
+                    raw, notes = _unlayout(raw, wrapping, element)  # the slow path: layout
+                    if not raw:
+                        continue
                 elements = raw.split(element)
                 yield separators, elements, notes
                 if elements[0] == "IEA":
@@ -294,7 +299,7 @@ def segments(source, chunk_size=CHUNK, bare=DEFAULT_SEPARATORS):
                     break
             else:
                 if eof:
-                    last, notes = _unlayout(buffer.strip(FILLER), wrapping)
+                    last, notes = _unlayout(buffer.strip(FILLER), wrapping, element)
                     if last:  # a last segment without terminator
                         yield separators, last.split(element), notes
                     return
@@ -305,8 +310,9 @@ def segments(source, chunk_size=CHUNK, bare=DEFAULT_SEPARATORS):
             break
 
 
-def _unlayout(part, wrapping):
-    """A segment's text without its layout, and what layout it had."""
+def _unlayout(part, wrapping, element):
+    """A segment's text without its layout, and what layout it had. Values
+    padded with blanks are kept as they came: mapping trims them."""
     raw = part.strip("\r\n")
     if not raw:
         return raw, ()
@@ -317,6 +323,8 @@ def _unlayout(part, wrapping):
     if wrapping and ("\n" in raw or "\r" in raw):
         raw = raw.replace("\r", "").replace("\n", "")
         notes += (WRAPPED,)
+    if " " in raw and (raw[-1] == " " or f" {element}" in raw or f"{element} " in raw):
+        notes += (PADDED,)
     return raw, notes
 
 
@@ -371,12 +379,13 @@ class Reader:
                     )
                     position, layout = 0, set()
                 position += 1
-                for note in notes:
-                    if note not in layout:  # once per interchange, where first seen
-                        layout.add(note)
-                        interchange.deviations.append(
-                            _layout_note(LAYOUT_NOTES[note], position, tag)
-                        )
+                if notes:
+                    for note in notes:
+                        if note not in layout:  # once per interchange, where first seen
+                            layout.add(note)
+                            interchange.deviations.append(
+                                _layout_note(LAYOUT_NOTES[note], position, tag)
+                            )
                 if current is not None:
                     if tag not in ENVELOPE_TAGS:
                         current.add(elements)
@@ -597,6 +606,8 @@ def _element(elements, index):
 
 def _same_control(trailer, header):
     """Control numbers agree when they name the same number: ``99`` is ``000000099``."""
+    if trailer == header:
+        return True
     if trailer.isdigit() and header.isdigit():
         return int(trailer) == int(header)
     return trailer == header

@@ -64,9 +64,8 @@ class Spec:
 
     def check(self, transaction):
         """Problems: a mandatory segment missing (nothing can be read without
-        it). Deviations: segments the standard does not allow here, values
-        padded with blanks (trimmed when read)."""
-        problems, seen, padded = [], set(), None
+        it). Deviations: segments the standard does not allow here."""
+        problems, seen = [], set()
         base = transaction.position
         for index, elements in enumerate(transaction.segments, 1):
             tag = elements[0]
@@ -84,10 +83,6 @@ class Spec:
                         warning=True,
                     )
                 )
-            if padded is None:
-                padded = _padded(elements, base + index - 1)
-        if padded:
-            problems.append(padded)
         for tag in self.mandatory:
             if tag not in seen:
                 problems.append(
@@ -103,23 +98,6 @@ class Spec:
                     )
                 )
         return problems
-
-
-def _padded(elements, position):
-    """A deviation naming the first value padded with blanks, if any."""
-    for number, value in enumerate(elements[1:], 1):
-        if " " in value and value != value.strip():
-            return Problem(
-                "transaction",
-                "",
-                f"values padded with blanks (first: {elements[0]}{number:02d} {value!r}): "
-                "read trimmed",
-                position,
-                elements[0],
-                number,
-                warning=True,
-            )
-    return None
 
 
 # Segments of each set by its standard (X12 4010 and 5010 implementation

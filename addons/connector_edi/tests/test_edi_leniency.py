@@ -36,7 +36,11 @@ STATUS = {
 
 def interchange(sets, seps=x12.DEFAULT_SEPARATORS, newline=False, version="00401"):
     return x12.Writer(seps, newline=newline).interchange(
-        [("IM", "7", "SENDER", "RECEIVER", "004010", sets)], "SENDER", "RECEIVER", 99, version=version
+        [("IM", "7", "SENDER", "RECEIVER", "004010", sets)],
+        "SENDER",
+        "RECEIVER",
+        99,
+        version=version,
     )
 
 
@@ -108,15 +112,17 @@ class TestX12AsPartnersSendIt(BaseCase):
         body = tx.build_214(STATUS)
         body[0] = ["B10", "PRO-1   ", "  LOAD-9    ", "CHUB"]
         body.insert(1, ["L11", "     ", "BM"])  # an all-blank element is empty
-        [transaction] = sets_of(read(interchange([("214", "0001", body)]))[0])
+        items, deviations, problems = read(interchange([("214", "0001", body)]))
+        [transaction] = sets_of(items)
+        self.assertEqual(problems + tx.check(transaction), [])
         status, problems = tx.read_214(transaction)
         self.assertEqual(problems, [])
         self.assertEqual((status["shipment_id"], status["pro_number"]), ("LOAD-9", "PRO-1"))
         self.assertEqual(status["references"], {"BM": ""})
         self.assertEqual(transaction.segments[1][2], "  LOAD-9    ", "the raw data is kept")
-        [padded] = tx.check(transaction)
-        self.assertTrue(padded.warning)
-        self.assertIn("B1001", str(padded))
+        [padded] = deviations
+        self.assertEqual((padded.segment_id, padded.position), ("B10", 4))
+        self.assertIn("padded with blanks", str(padded))
 
     def test_sets_without_envelopes_read_with_the_profile_separators(self):
         seps = x12.Separators("|", ":", "^", "\n")
@@ -158,7 +164,10 @@ class TestX12AsPartnersSendIt(BaseCase):
         invoice = tx.build_210(INVOICE)
         invoice.insert(-1, ["CD3", "", "10", "", "G", "", "", "", "", "", "DEL"])
         text = interchange(
-            [("204", "0001", [*tender[:-1], *seals_and_hazmat, tender[-1]]), ("210", "0002", invoice)]
+            [
+                ("204", "0001", [*tender[:-1], *seals_and_hazmat, tender[-1]]),
+                ("210", "0002", invoice),
+            ]
         )
         for transaction in sets_of(read(text)[0]):
             with self.subTest(transaction.id):
@@ -199,7 +208,9 @@ class TestX12AsPartnersSendIt(BaseCase):
     def test_write_then_disfigure_then_read_gives_the_same_data(self, status, seps, layout, width):
         body = tx.build_214(status)
         if "padded" in layout:
-            body = [[tag, *(f" {value}  " if value else value for value in rest)] for tag, *rest in body]
+            body = [
+                [tag, *(f" {value}  " if value else value for value in rest)] for tag, *rest in body
+            ]
         text = interchange([("214", "0001", body)], seps)
         if "unpadded" in layout:
             text = unpadded_isa(text, seps)
@@ -298,7 +309,14 @@ class TestEdifactAsPartnersSendIt(BaseCase):
 
     def test_a_cni_without_any_reference_is_still_refused(self):
         [message], _d, _p = messages_of(
-            iftsta([["BGM", "23", "D", "9"], ["CNI", "1"], ["STS", "1", "21"], ["DTM", ["334", "202405011000", "203"]]])
+            iftsta(
+                [
+                    ["BGM", "23", "D", "9"],
+                    ["CNI", "1"],
+                    ["STS", "1", "21"],
+                    ["DTM", ["334", "202405011000", "203"]],
+                ]
+            )
         )
         problems = em.read_iftsta(message)[1]
         self.assertEqual([(p.segment_id, p.warning) for p in problems], [("CNI", False)])
@@ -322,7 +340,9 @@ class TestEdifactAsPartnersSendIt(BaseCase):
         text = iftsta(em.build_iftsta(report), delims, newline=False)
         text = text.replace(delims.segment, delims.segment + " " * blanks)
         # a released terminator in the data is no terminator: undo what padding did to it
-        text = text.replace(delims.release + delims.segment + " " * blanks, delims.release + delims.segment)
+        text = text.replace(
+            delims.release + delims.segment + " " * blanks, delims.release + delims.segment
+        )
         [message], _deviations, problems = messages_of(text)
         self.assertEqual(problems, [])
         parsed, problems = em.read_iftsta(message)

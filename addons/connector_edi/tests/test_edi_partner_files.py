@@ -25,6 +25,7 @@ class TestEdiPartnerFiles(EdiCase):
         tendered = self.send(
             self.interchange([("204", "0001", tx.build_204(TENDER))], functional_id="SM")
         ).shipment_id
+        self.profile.send_ta1 = True
         body = self.status_214("LOAD-204", ("AF", "2024-05-01T08:30:00-05:00"))
         body[0] = ["B10", "", "   LOAD-204     ", "CHUB  "]
         text = self.interchange([("214", "0001", body)], control=2).replace("~\n", "~")
@@ -37,7 +38,9 @@ class TestEdiPartnerFiles(EdiCase):
         )
         for said in ("ISA06 is 10 characters", "wrapped", "padded with blanks"):
             self.assertIn(said, message.edi_deviations)
-        self.assertIn("AK2*214*0001~\nAK5*E~\nAK9*E*1*1*1~", self.outbound("ack")[-1].payload)
+        # the partner hears it too: accepted with errors, the first one named
+        self.assertIn("*E*011~", self.outbound("ta1").payload)
+        self.assertIn("AK9*A*1*1*1", self.outbound("ack")[-1].payload)
 
     def test_sets_without_envelope_are_read_with_the_profile_separators(self):
         self.profile.write({"element_separator": "|", "segment_terminator": "\n"})
@@ -92,9 +95,7 @@ class TestEdiPartnerFiles(EdiCase):
         self.profile.standard = "edifact"
         instruction = {
             "shipment_id": "IFT-9",
-            "stops": [
-                {"type": "pickup", "sequence": 1, "id": "L1", "name": "Lyon", "windows": []}
-            ],
+            "stops": [{"type": "pickup", "sequence": 1, "id": "L1", "name": "Lyon", "windows": []}],
         }
         text = edifact.Writer().interchange(
             [("IFTMIN", "M1", em.build_iftmin(instruction))], "SHIPPERINC", "CARRIERHUB", "42"
