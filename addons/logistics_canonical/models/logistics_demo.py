@@ -126,35 +126,38 @@ class LogisticsDemo(models.AbstractModel):
                     ],
                 }
             )
-            backend = rng.choice(backends)
-            self.env["logistics.external.ref"]._bind(
-                backend, shipment, f"{backend.code.upper()}-{10000 + index}", kind="load id"
-            )
-            self._demo_identifiers(shipment, backend, pickup)
-            self._demo_history(shipment, progress, twist, pickup, backend, codes, rng)
+            load = f"TMS-{10000 + index}"
+            self.env["logistics.external.ref"]._bind(backends[0], shipment, load, kind="load id")
+            self._demo_identifiers(shipment, backends[0], load, min(pickup, now))
+            self._demo_history(shipment, progress, twist, pickup, rng.choice(backends), codes, rng)
         self._demo_dead_letter(backends[0])
 
     @api.model
-    def _demo_identifiers(self, shipment, backend, seen):
-        """The carrier's PRO and the shipper's bill of lading, as the TMS reported them."""
-        kind = self.env.ref
+    def _demo_identifiers(self, shipment, tms, load, seen):
+        """The numbers the TMS reported with its load: its load id, the carrier's
+        PRO, the shipper's bill of lading and the customer's order."""
+        kind = self.env["logistics.identifier.kind"]._ids_by_code()
+        numbers = [
+            ("load_id", load, {"scope_backend_id": tms.id}),
+            ("pro", shipment.pro_number, {"scope_partner_id": shipment.carrier_id.id}),
+            ("bol", shipment.bol_number, {"scope_partner_id": shipment.customer_id.id}),
+            (
+                "customer_order",
+                shipment.customer_reference,
+                {"scope_partner_id": shipment.customer_id.id},
+            ),
+        ]
         self.env["logistics.shipment.identifier"].create(
             [
                 {
                     "shipment_id": shipment.id,
-                    "kind_id": kind("logistics_canonical.identifier_kind_pro").id,
-                    "value": shipment.pro_number,
-                    "scope_partner_id": shipment.carrier_id.id,
-                    "backend_id": backend.id,
+                    "kind_id": kind[code],
+                    "value": value,
+                    "backend_id": tms.id,
                     "last_seen": seen,
-                },
-                {
-                    "shipment_id": shipment.id,
-                    "kind_id": kind("logistics_canonical.identifier_kind_bol").id,
-                    "value": shipment.bol_number,
-                    "backend_id": backend.id,
-                    "last_seen": seen,
-                },
+                    **scope,
+                }
+                for code, value, scope in numbers
             ]
         )
 

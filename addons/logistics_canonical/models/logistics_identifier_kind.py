@@ -36,12 +36,23 @@ class LogisticsIdentifierKind(models.Model):
         help="Carriers recycle tracking numbers: a number last seen longer ago than "
         "this names a new shipment. 0: never reused.",
     )
+    reuse_label = fields.Char(string="Reused", compute="_compute_reuse_label")
     match_by_default = fields.Boolean(
+        string="Matched",
         default=True,
         help="New backends match shipments by this kind (container numbers, reused "
         "trip after trip, are kept for search only).",
     )
     description = fields.Text(translate=True)
+
+    @api.depends("reuse_days")
+    def _compute_reuse_label(self):
+        for kind in self:
+            kind.reuse_label = (
+                self.env._("After %(days)s days", days=kind.reuse_days)
+                if kind.reuse_days
+                else self.env._("Never")
+            )
 
     _sql_constraints = [
         ("code_unique", "UNIQUE (code)", "Identifier type codes are unique."),

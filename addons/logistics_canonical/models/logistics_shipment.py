@@ -54,7 +54,7 @@ class LogisticsShipment(models.Model):
     customer_reference = fields.Char(index="trigram", tracking=True)
     bol_number = fields.Char(string="Bill of Lading", index="trigram")
     pro_number = fields.Char(
-        string="Carrier Tracking No.", index="trigram", help="The carrier's PRO or tracking number."
+        string="PRO Number", index="trigram", help="The carrier's PRO or tracking number."
     )
     origin_id = fields.Many2one("res.partner", string="Origin", check_company=True)
     destination_id = fields.Many2one("res.partner", string="Destination", check_company=True)

@@ -205,6 +205,11 @@ class TestShipmentIdentity(ApiCase):
         action = conflict.action_merge_candidates()
         wizard = self.env[action["res_model"]].with_context(**action["context"]).create({})
         self.assertEqual(wizard.survivor_id, load_a, "the oldest stays by default")
+        self.assertFalse(wizard.differences, "one has a PRO, the other a BOL: no disagreement")
+        load_b.pro_number = "PRO-B"
+        wizard.invalidate_recordset(["differences"])
+        self.assertEqual(wizard.differences, "PRO Number: PRO-A / PRO-B", "said before merging")
+        load_b.pro_number = False
         wizard.action_merge()
         self.assertEqual((load_b.active, load_b.merged_into_id), (False, load_a))
         self.assertEqual(load_a.milestone_ids.mapped("code"), ["DISPATCHED", "TENDERED"])

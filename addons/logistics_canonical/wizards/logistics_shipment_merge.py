@@ -16,6 +16,31 @@ class LogisticsShipmentMerge(models.TransientModel):
         help="The shipment that stays; the others move into it and are archived.",
     )
 
+    differences = fields.Text(
+        compute="_compute_differences",
+        help="Where the shipments disagree: merging keeps one value, look before you merge.",
+    )
+
+    # what two halves of one shipment would agree on
+    COMPARED = ("customer_id", "carrier_id", "pro_number", "bol_number", "customer_reference")
+
+    @api.depends("shipment_ids")
+    def _compute_differences(self):
+        for wizard in self:
+            lines = []
+            for name in self.COMPARED:
+                values = {
+                    shipment[name].display_name
+                    if shipment._fields[name].relational
+                    else shipment[name]
+                    for shipment in wizard.shipment_ids
+                    if shipment[name]
+                }
+                if len(values) > 1:
+                    label = wizard.shipment_ids._fields[name].get_description(self.env)["string"]
+                    lines.append(f"{label}: {' / '.join(sorted(values))}")
+            wizard.differences = "\n".join(lines) or False
+
     @api.model
     def default_get(self, fields_list):
         values = super().default_get(fields_list)
