@@ -26,7 +26,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "addons" / "connector_edi"))
 from lib import edifact, x12  # noqa: E402
 from lib import edifact_messages as em  # noqa: E402
-from lib import x12_transactions as tx  # noqa: E402
+from lib import x12_sets as tx  # noqa: E402
 
 OUT = REPO / "var" / "bench"
 

@@ -22,7 +22,7 @@ from common import connect, fresh_api_key, run
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "addons" / "connector_edi"))
 from lib import x12
-from lib import x12_transactions as tx
+from lib import x12_sets as tx
 
 BACKEND_CODE = "edi_northwind"
 US = "NORTHWIND"

@@ -6,12 +6,12 @@ Status events keep the code list agency of STS C555: codes of UN/ECE Rec. 24
 (agency 87, ZZZ...) through the partner's list.
 """
 
+from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
+from typing import NamedTuple
 
+from . import canonical
 from .edifact import Problem, value
-
-# STS C555 agencies of the UN/ECE Rec. 24 list itself; others are carriers' own codes.
-STANDARD_AGENCIES = ("", "6")
 
 
 def edifact_time(element, default_offset_minutes=0, position=0, segment="DTM"):
@@ -122,9 +122,6 @@ ESTIMATED_ARRIVAL = "132"
 # message-level references a CNI without number falls back on, best first:
 # consignment (carrier's) number, shipment reference, waybill, bill of lading, booking
 CONSIGNMENT_REFERENCES = ("CN", "SRN", "AAM", "BM", "BN", "CU")
-# RFF qualifiers (UN/EDIFACT 1153) recorded as the shipment's identifiers:
-# bill of lading, booking, carrier's reference, order number
-REFERENCE_IDENTIFIERS = {"BM": "bol", "BN": "booking", "CN": "tracking", "ON": "customer_order"}
 
 
 def _element(seg, index):
@@ -341,3 +338,31 @@ def build_iftmin(instruction):
     if instruction.get("pieces"):
         body.append(["GID", "1", [instruction["pieces"]]])
     return body
+
+
+class MessageType(NamedTuple):
+    type: str
+    read: Callable  # (message, default UTC offset in minutes) -> (data, problems)
+    build: Callable  # data -> body segments
+    step: str  # what the processor makes of it: its _apply_<step>
+    message_type: str  # the outbound message type written as this message
+    receive_flag: str = ""  # the partner profile's switch to receive it ("": always)
+    events: Callable | None = None  # status messages: (data, origin, own code list) -> events
+
+
+MESSAGES = {
+    message.type: message
+    for message in (
+        MessageType(
+            "IFTSTA",
+            read_iftsta,
+            build_iftsta,
+            "event",
+            "milestone",
+            "receive_status",
+            canonical.events_from_iftsta,
+        ),
+        MessageType("IFTMIN", read_iftmin, build_iftmin, "tender", "tender", "receive_tenders"),
+    )
+}
+BY_MESSAGE_TYPE = {message.message_type: message for message in MESSAGES.values()}

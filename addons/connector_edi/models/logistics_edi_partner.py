@@ -10,9 +10,9 @@ from odoo.tools import SQL
 
 from odoo.addons.logistics_integration.lib.transactions import commit
 
-from ..lib import edifact, headers, x12
+from ..lib import canonical, edifact, headers, x12
 from ..lib import edifact_messages as em
-from ..lib import x12_transactions as tx
+from ..lib import x12_sets as tx
 
 _logger = logging.getLogger(__name__)
 ADMIN_GROUP = "logistics_integration.group_integration_admin"
@@ -27,16 +27,6 @@ class LogisticsEdiPartner(models.Model):
     _inherit = ["logistics.cached.config"]
     _description = "EDI Trading Partner"
     _order = "name"
-
-    # How each outbound message type is rendered: (X12 set, EDIFACT message, builder).
-    _RENDERERS = {
-        "milestone": ("214", "IFTSTA"),
-        "tender_response": ("990", None),
-        "freight_invoice": ("210", None),
-        "ack": ("997", None),
-        "tender": ("204", "IFTMIN"),
-        "ta1": ("TA1", None),
-    }
 
     name = fields.Char(required=True)
     backend_id = fields.Many2one(
@@ -189,9 +179,6 @@ class LogisticsEdiPartner(models.Model):
     def _usage(self):
         return "P" if self.backend_id.environment == "production" else "T"
 
-    def _functional_id(self, set_id):
-        return {"214": "QM", "204": "SM", "990": "GF", "210": "IM", "997": "FA"}[set_id]
-
     def _x12_interchange(self, set_id, body):
         """Wrap one transaction set body in ISA/GS/ST with fresh control numbers."""
         control = self._next_control("interchange_control")
@@ -200,7 +187,7 @@ class LogisticsEdiPartner(models.Model):
         text = x12.Writer(self._separators(), self.newline_after_segment).interchange(
             [
                 (
-                    self._functional_id(set_id),
+                    tx.SETS[set_id].functional_id,
                     str(group),
                     self.our_application_id or self.our_id,
                     self.partner_application_id or self.partner_interchange_id,
@@ -234,12 +221,12 @@ class LogisticsEdiPartner(models.Model):
         """``(interchange text, format)`` of an outbound message; remembers the
         group control so the partner's 997 can be matched."""
         self.ensure_one()
-        x12_set, edifact_message = self._RENDERERS[message_type]
+        edifact_message = em.BY_MESSAGE_TYPE.get(message_type)
         if self.standard == "edifact" and edifact_message:
-            body = self._edifact_body(message_type, payload)
-            text, _control = self._edifact_interchange(edifact_message, body)
+            body = edifact_message.build(self._outbound_data(message_type, payload, "edifact"))
+            text, _control = self._edifact_interchange(edifact_message.type, body)
             return text, "edifact"
-        if x12_set == "TA1":  # an interchange acknowledgment carries no group
+        if message_type == "ta1":  # an interchange acknowledgment carries no group
             control = self._next_control("interchange_control")
             return x12.Writer(self._separators(), self.newline_after_segment).interchange(
                 [],
@@ -252,97 +239,48 @@ class LogisticsEdiPartner(models.Model):
                 sender_qualifier=self.our_qualifier,
                 receiver_qualifier=self.partner_qualifier,
             ), "x12"
-        body = self._x12_body(x12_set, message_type, payload)
-        text, _control = self._x12_interchange(x12_set, body)
+        transaction_set = tx.BY_MESSAGE_TYPE[message_type]
+        # a 997 is built as its group is read: the payload is its body
+        body = (
+            payload["body"]
+            if message_type == "ack"
+            else transaction_set.build(self._outbound_data(message_type, payload, "x12"))
+        )
+        text, _control = self._x12_interchange(transaction_set.id, body)
         return text, "x12"
 
-    def _x12_body(self, set_id, message_type, payload):
-        if set_id == "997":
-            return payload["body"]
-        if set_id == "214":
-            return tx.build_214(self._status_from_milestone(payload))
-        if set_id == "990":
-            return tx.build_990(payload)
-        if set_id == "210":
-            return tx.build_210(payload)
-        return tx.build_204(payload)
+    @api.model
+    def _renders(self, message_type):
+        """Is ``message_type`` one that partners receive as EDI?"""
+        return message_type == "ta1" or message_type in tx.BY_MESSAGE_TYPE
 
-    def _edifact_body(self, message_type, payload):
-        if message_type == "milestone":
-            return em.build_iftsta(self._report_from_milestone(payload))
-        return em.build_iftmin(payload)
-
-    def _status_from_milestone(self, payload):
-        """A canonical milestone (webhook shape) as 214 status data."""
+    def _outbound_data(self, message_type, payload, standard):
+        """What the set or message is built from: a milestone is translated
+        through the code mappings, other payloads are that data already."""
+        if message_type != "milestone":
+            return payload
+        scheme = "unece_rec24" if standard == "edifact" else "x12_214_at7_status"
         mapping = (
             self.env["logistics.code.mapping"]
             .sudo()
             .search(
                 [
-                    ("scheme_id.code", "=", "x12_214_at7_status"),
+                    ("scheme_id.code", "=", scheme),
                     ("milestone_code_id.code", "=", payload["code"]),
                     ("backend_id", "in", [self.backend_id.id, False]),
                 ],
                 order="backend_id, id",
-            )
-        )
-        location = payload.get("location") or {}
-        return {
-            "shipment_id": payload["shipment_ref"],
-            "scac": self.scac or "",
-            "references": {"PO": payload["shipment"]["customer_ref"]}
-            if payload["shipment"].get("customer_ref")
-            else {},
-            "events": [
-                {
-                    "status_code": mapping[:1].code or "X6",
-                    "reason_code": (payload.get("reason") or {}).get("code") or "NS",
-                    "time": payload["event_time"],
-                    "city": location.get("name", "")[:30],
-                }
-            ],
-        }
-
-    def _report_from_milestone(self, payload):
-        mapping = (
-            self.env["logistics.code.mapping"]
-            .sudo()
-            .search(
-                [
-                    ("scheme_id.code", "=", "unece_rec24"),
-                    ("milestone_code_id.code", "=", payload["code"]),
-                ],
                 limit=1,
             )
         )
-        location = payload.get("location") or {}
-        return {
-            "document": payload["event_id"],
-            "consignments": [
-                {
-                    "reference": payload["shipment_ref"],
-                    "references": {},
-                    "events": [
-                        {
-                            "status_code": mapping.code or "24",
-                            "agency": "6",
-                            "time": payload["event_time"],
-                            "location_code": location.get("code", ""),
-                            "location_name": location.get("name", ""),
-                        }
-                    ],
-                }
-            ],
-        }
+        if standard == "edifact":
+            return canonical.report_from_milestone(payload, mapping.code or "24")
+        return canonical.status_from_milestone(payload, self.scac, mapping.code or "X6")
 
-    def _accepts(self, set_id):
-        """Does this partner send us that transaction set?"""
-        flags = {
-            "204": self.receive_tenders,
-            "214": self.receive_status,
-            "210": self.receive_invoices,
-        }
-        return flags.get(set_id, True)
+    def _accepts(self, kind):
+        """Does this partner send us that transaction set or message (a row of
+        x12_sets.SETS or edifact_messages.MESSAGES)?"""
+        return not kind.receive_flag or self[kind.receive_flag]
 
     def _ack_due(self):
         return (

@@ -24,7 +24,7 @@ class LogisticsOutboundAdapterEdi(models.AbstractModel):
         resends exactly the same interchange; the group control is kept so
         the partner's 997 can be matched, and that 997 awaited."""
         profile = backend._edi_partner()
-        if not profile or message_type not in profile._RENDERERS:
+        if not profile or not profile._renders(message_type):
             return super()._render(backend, message_type, payload)
         text, payload_format = profile._render(message_type, payload)
         rendered = {"payload": text, "payload_format": payload_format}

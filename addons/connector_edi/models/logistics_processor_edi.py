@@ -5,14 +5,11 @@ from odoo import fields, models
 from odoo.addons.logistics_canonical.lib import event_schema
 from odoo.addons.logistics_integration.lib.errors import PermanentError
 
-from ..lib import edifact, headers, x12
+from ..lib import canonical, edifact, headers, x12
 from ..lib import edifact_messages as em
-from ..lib import x12_transactions as tx
-from ..lib.edifact_messages import STANDARD_AGENCIES
+from ..lib import x12_sets as tx
 
 _logger = logging.getLogger(__name__)
-
-X12_READERS = {"214": tx.read_214, "204": tx.read_204, "210": tx.read_210}
 
 
 class LogisticsProcessorEdi(models.AbstractModel):
@@ -87,13 +84,7 @@ class LogisticsProcessorEdi(models.AbstractModel):
                     item.problems.append(usage_problem)
                 documents += [{"kind": "ta1_in", "ta1": ta1} for ta1 in item.ta1s]
                 if item.problems:
-                    documents.append(
-                        {
-                            "kind": "rejected",
-                            "what": f"interchange {item.control}",
-                            "problems": [str(p) for p in item.problems],
-                        }
-                    )
+                    documents.append(self._rejected(f"interchange {item.control}", item.problems))
                 # ISA14 "1": the sender asks for a TA1. An interchange holding
                 # only TA1s is itself an acknowledgment: answering it would
                 # start an endless exchange.
@@ -134,16 +125,12 @@ class LogisticsProcessorEdi(models.AbstractModel):
         if usage_problem:
             transaction.problems.append(usage_problem)
         transaction.add(tx.check(transaction))
+        kind = tx.SETS.get(transaction.id)
         data = None
         if not transaction.problems:
-            if transaction.id in X12_READERS:
-                data, problems = X12_READERS[transaction.id](transaction, profile.utc_offset)
-            else:
-                data, problems = {"990": tx.read_990, "997": tx.read_997}[transaction.id](
-                    transaction
-                )
+            data, problems = kind.read(transaction, profile.utc_offset)
             transaction.add(problems)
-        if not transaction.problems and not profile._accepts(transaction.id):
+        if not transaction.problems and not profile._accepts(kind):
             transaction.problems.append(
                 x12.Problem(
                     "transaction",
@@ -155,13 +142,7 @@ class LogisticsProcessorEdi(models.AbstractModel):
                 )
             )
         if transaction.problems:
-            return [
-                {
-                    "kind": "rejected",
-                    "what": f"{transaction.id} {transaction.control}",
-                    "problems": [str(p) for p in transaction.problems],
-                }
-            ]
+            return [self._rejected(f"{transaction.id} {transaction.control}", transaction.problems)]
         # ST02 is unique within its group only: GS06 belongs in the origin; a
         # set without envelopes has the file's own identity instead
         interchange = transaction.interchange
@@ -175,53 +156,28 @@ class LogisticsProcessorEdi(models.AbstractModel):
                 transaction.control,
             )
         )
-        if transaction.id == "214":
+        return self._documents(kind, data, origin, transaction.deviations, profile)
+
+    def _documents(self, kind, data, origin, deviations, profile):
+        """What a read set or message asks of the processor: status events to
+        apply, or one document for its ``_apply_<step>``."""
+        if kind.step == "event":
+            own_list = profile.backend_id.code_scheme_id.code or ""
             return [
-                {"kind": "event", "event": event}
-                for event in self._events_from_214(data, origin, profile)
+                {"kind": "event", "event": event} for event in kind.events(data, origin, own_list)
             ]
-        kinds = {
-            "204": "tender",
-            "990": "tender_response",
-            "210": "freight_invoice",
-            "997": "ack_in",
-        }
         return [
             {
-                "kind": kinds[transaction.id],
+                "kind": kind.step,
                 "data": data,
                 "origin": origin,
-                "deviations": [str(p) for p in transaction.deviations],
+                "deviations": [str(p) for p in deviations],
             }
         ]
 
-    def _events_from_214(self, status, origin, profile):
-        ref = status.get("shipment_id") or status.get("pro_number")
-        for number, event in enumerate(status["events"], 1):
-            canonical = {
-                "event_id": f"{origin}:{number}",
-                "shipment_ref": ref,
-                "source_code": event["status_code"] or event["appointment_code"],
-                "code_list": "x12_214_at7_status",
-                "event_time": event["time"],
-                "shipment": {
-                    k: v
-                    for k, v in (
-                        ("pro_number", status.get("pro_number")),
-                        ("bol_number", status.get("references", {}).get("BM")),
-                        ("carrier_scac", status.get("scac")),
-                    )
-                    if v
-                },
-            }
-            if event.get("reason_code"):
-                canonical["reason"] = {"code": event["reason_code"]}
-            if event.get("city"):
-                location = {"name": event["city"], "city": event["city"]}
-                if len(event.get("country") or "") == 2:
-                    location["country"] = event["country"]
-                canonical["location"] = location
-            yield canonical
+    @staticmethod
+    def _rejected(what, problems):
+        return {"kind": "rejected", "what": what, "problems": [str(p) for p in problems]}
 
     def _decode_edifact(self, message, profile):
         documents, deviations = [], []
@@ -229,33 +185,25 @@ class LogisticsProcessorEdi(models.AbstractModel):
             if kind == "interchange":
                 deviations += item.deviations
                 if item.problems:
-                    documents.append(
-                        {
-                            "kind": "rejected",
-                            "what": f"interchange {item.control}",
-                            "problems": [str(p) for p in item.problems],
-                        }
-                    )
+                    documents.append(self._rejected(f"interchange {item.control}", item.problems))
                 continue
-            if item.type == "IFTSTA":
-                data, problems = em.read_iftsta(item, profile.utc_offset)
-            elif item.type == "IFTMIN":
-                data, problems = em.read_iftmin(item, profile.utc_offset)
-            else:
-                data, problems = (
-                    None,
-                    [edifact.Problem("message", "2", f"message type {item.type} not supported")],
+            message_type, data = em.MESSAGES.get(item.type), None
+            if message_type is None:
+                item.problems.append(
+                    edifact.Problem("message", "2", f"message type {item.type} not supported")
                 )
-            item.add(problems)
+            else:
+                data, problems = message_type.read(item, profile.utc_offset)
+                item.add(problems)
+                if not item.problems and not profile._accepts(message_type):
+                    item.problems.append(
+                        edifact.Problem(
+                            "message", "2", f"{item.type} is not exchanged with this partner"
+                        )
+                    )
             deviations += item.deviations
             if item.problems:
-                documents.append(
-                    {
-                        "kind": "rejected",
-                        "what": f"{item.type} {item.reference}",
-                        "problems": [str(p) for p in item.problems],
-                    }
-                )
+                documents.append(self._rejected(f"{item.type} {item.reference}", item.problems))
                 continue
             interchange = item.interchange
             # a message without envelope has the file's own identity instead
@@ -264,58 +212,9 @@ class LogisticsProcessorEdi(models.AbstractModel):
                 if interchange.bare
                 else f"{edifact.value(interchange[2])}:{interchange.control}:{item.reference}"
             )
-            if item.type == "IFTMIN":
-                documents.append(
-                    {
-                        "kind": "tender",
-                        "data": data,
-                        "origin": origin,
-                        "deviations": [str(p) for p in item.deviations],
-                    }
-                )
-            else:
-                documents += [
-                    {"kind": "event", "event": event}
-                    for event in self._events_from_iftsta(data, origin, profile)
-                ]
+            documents += self._documents(message_type, data, origin, item.deviations, profile)
         self._report_deviations(message, deviations)
         return documents
-
-    def _events_from_iftsta(self, report, origin, profile):
-        own_list = profile.backend_id.code_scheme_id.code
-        # the message's references name its consignment when there is only one
-        shared = report["references"] if len(report["consignments"]) == 1 else {}
-        for consignment in report["consignments"]:
-            references = {**shared, **consignment["references"]}
-            identifiers = [
-                {"type": kind, "value": references[qualifier]}
-                for qualifier, kind in em.REFERENCE_IDENTIFIERS.items()
-                if references.get(qualifier)
-            ]
-            for number, event in enumerate(consignment["events"], 1):
-                standard = event.get("agency", "") in STANDARD_AGENCIES
-                canonical = {
-                    "event_id": f"{origin}:{consignment['reference']}:{number}",
-                    "shipment_ref": consignment["reference"],
-                    "source_code": event["status_code"],
-                    "code_list": "unece_rec24" if standard or not own_list else own_list,
-                    "event_time": event["time"],
-                }
-                if identifiers:
-                    canonical["identifiers"] = identifiers
-                if event.get("eta"):
-                    canonical["eta"] = event["eta"]
-                if event.get("reason_code"):
-                    canonical["reason"] = {
-                        "code": event["reason_code"],
-                        "text": event.get("reason_text", ""),
-                    }
-                if event.get("location_code") or event.get("location_name"):
-                    canonical["location"] = {
-                        "code": event.get("location_code", ""),
-                        "name": event.get("location_name", ""),
-                    }
-                yield canonical
 
     # --- map --------------------------------------------------------------------
 
@@ -386,16 +285,7 @@ class LogisticsProcessorEdi(models.AbstractModel):
 
     def _apply_tender(self, message, document):
         tender, profile = document["data"], self._profile(message)
-        shipment = self._shipment(
-            message,
-            tender["shipment_id"],
-            {
-                "carrier_scac": tender.get("scac") or None,
-                "customer_ref": tender.get("references", {}).get("PO")
-                or tender.get("references", {}).get("CU"),
-                "bol_number": tender.get("references", {}).get("BM"),
-            },
-        )
+        shipment = self._shipment(message, tender["shipment_id"], canonical.tender_shipment(tender))
         if tender.get("purpose") == "01":
             self._milestone(
                 message, shipment, "CANCELLED", origin=document["origin"], note="Tender cancelled"

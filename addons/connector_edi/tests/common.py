@@ -1,7 +1,7 @@
 from odoo.addons.logistics_canonical.tests.common_api import ApiCase
 
 from ..lib import x12
-from ..lib import x12_transactions as tx
+from ..lib import x12_sets as tx
 
 
 class EdiCase(ApiCase):

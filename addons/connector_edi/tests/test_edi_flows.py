@@ -4,7 +4,7 @@ from odoo.addons.logistics_canonical.tests.sandbox_server import SandboxServer
 
 from ..lib import edifact, x12
 from ..lib import edifact_messages as em
-from ..lib import x12_transactions as tx
+from ..lib import x12_sets as tx
 from .common import EdiCase
 
 TENDER = {

@@ -1,6 +1,6 @@
 from odoo.tests import tagged
 
-from ..lib import x12_transactions as tx
+from ..lib import x12_sets as tx
 from .common import EdiCase
 
 

@@ -10,7 +10,7 @@ from odoo.tests import BaseCase, tagged
 
 from ..lib import edifact, x12
 from ..lib import edifact_messages as em
-from ..lib import x12_transactions as tx
+from ..lib import x12_sets as tx
 from .test_edifact_lib import delimiters, reports
 from .test_x12_lib import separators, statuses
 
@@ -103,7 +103,7 @@ class TestX12AsPartnersSendIt(BaseCase):
         text = indented(interchange([("210", "0001", tx.build_210(INVOICE))]), "~")
         items, deviations, problems = read(text)
         self.assertEqual(problems, [], "no segment is 'outside a transaction set'")
-        self.assertEqual(tx.read_210(sets_of(items)[0])[0]["total"], tx._amount("123450"))
+        self.assertEqual(tx.read_210(sets_of(items)[0])[0]["total"], tx.n2_amount("123450"))
         self.assertEqual(
             [p.segment_id for p in deviations if "pretty-printed" in str(p)], ["GS"], "once"
         )

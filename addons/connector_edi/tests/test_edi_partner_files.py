@@ -2,7 +2,7 @@ from odoo.tests import tagged
 
 from ..lib import edifact
 from ..lib import edifact_messages as em
-from ..lib import x12_transactions as tx
+from ..lib import x12_sets as tx
 from .common import EdiCase
 from .test_edi_flows import TENDER
 from .test_edi_leniency import unpadded_isa, wrapped

@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 from odoo.tests import BaseCase, tagged
 
 from ..lib import x12
-from ..lib import x12_transactions as tx
+from ..lib import x12_sets as tx
 
 PUNCTUATION = "*|^~!@#$%&+:;,<>\\?/`{}\n"
 TEXT = (
