@@ -12,6 +12,7 @@
         "security/connector_edi_rules.xml",
         "data/logistics_exception_type_data.xml",
         "data/ir_cron_data.xml",
+        "views/logistics_edi_certification_views.xml",
         "views/logistics_edi_partner_views.xml",
         "views/logistics_integration_message_views.xml",
         "views/logistics_shipment_views.xml",

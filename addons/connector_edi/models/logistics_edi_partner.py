@@ -121,6 +121,8 @@ class LogisticsEdiPartner(models.Model):
     last_poll = fields.Datetime(readonly=True)
     last_poll_error = fields.Text(readonly=True)
     # control numbers, increased atomically (see _next_control)
+    certification_ids = fields.One2many("logistics.edi.certification", "partner_id")
+    certification_count = fields.Integer(compute="_compute_certification_count")
     interchange_control = fields.Integer(readonly=True, copy=False, default=0)
     group_control = fields.Integer(readonly=True, copy=False, default=0)
     set_control = fields.Integer(readonly=True, copy=False, default=0)
@@ -143,6 +145,27 @@ class LogisticsEdiPartner(models.Model):
                 raise ValidationError(
                     self.env._("Separators and terminator must be distinct punctuation.")
                 )
+
+    @api.depends("certification_ids")
+    def _compute_certification_count(self):
+        for profile in self:
+            profile.certification_count = len(profile.certification_ids)
+
+    def action_certify(self):
+        """The partner's certifications: the last one, or a new one to upload
+        sample files to."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "connector_edi.action_edi_certification"
+        )
+        last = self.certification_ids[:1]
+        action.update(
+            view_mode="form",
+            views=[(False, "form")],
+            res_id=last.id,
+            context={"default_partner_id": self.id},
+        )
+        return action
 
     @api.model
     @tools.ormcache()

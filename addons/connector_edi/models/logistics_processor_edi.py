@@ -51,10 +51,24 @@ class LogisticsProcessorEdi(models.AbstractModel):
             raise PermanentError(
                 f"backend {message.backend_id.code} has no EDI profile", code="no_edi_profile"
             )
+        documents, deviations = self._read(
+            message.payload,
+            message.payload_format,
+            profile,
+            (message.edi_sender or "", message.edi_control or ""),
+        )
+        self._report_deviations(message, deviations)
+        return documents
+
+    def _read(self, payload, standard, profile, identity):
+        """``(documents, deviations)``: what an interchange asks of the processor,
+        and what reading it forgave. Applies nothing: partner certification reads
+        sample files through here too. ``identity`` is the file's (sender,
+        control number), which stand in for missing envelopes."""
         try:
-            if message.payload_format == "x12":
-                return self._decode_x12(message, profile)
-            return self._decode_edifact(message, profile)
+            if standard == "x12":
+                return self._read_x12(payload, profile, identity)
+            return self._read_edifact(payload, profile, identity)
         except (x12.X12Error, edifact.EdifactError) as error:
             raise PermanentError(
                 f"unreadable interchange: {error}", code="edi_unreadable"
@@ -62,17 +76,17 @@ class LogisticsProcessorEdi(models.AbstractModel):
         except (ValueError, TypeError, IndexError, KeyError, AttributeError) as error:
             # data our readers did not foresee: the message fails alone, visibly,
             # instead of being retried as if the fault were passing
-            _logger.exception("message %s: EDI reader failed", message.id)
+            _logger.exception("interchange %s of %s: EDI reader failed", identity[1], profile.name)
             raise PermanentError(
                 f"interchange could not be read ({type(error).__name__}: {error})",
                 code="edi_unreadable",
             ) from error
 
-    def _decode_x12(self, message, profile):
+    def _read_x12(self, payload, profile, identity):
         documents, deviations = [], []
-        for kind, item in x12.Reader(message.payload, separators=profile._separators()):
+        for kind, item in x12.Reader(payload, separators=profile._separators()):
             if kind == "set":
-                documents += self._x12_set_documents(message, profile, item)
+                documents += self._x12_set_documents(profile, item, identity)
             elif kind == "group" and item[1] != "FA" and profile.send_997 and not item.bare:
                 # a set without its group has no group control number to acknowledge
                 documents.append(
@@ -93,8 +107,7 @@ class LogisticsProcessorEdi(models.AbstractModel):
                         {"kind": "ta1", "ta1": tx.build_ta1(item), "control": item.control}
                     )
             deviations += item.deviations
-        self._report_deviations(message, deviations)
-        return documents
+        return documents, deviations
 
     def _report_deviations(self, message, deviations):
         """What reading forgave, where the admin sees it: on the message and in
@@ -120,7 +133,7 @@ class LogisticsProcessorEdi(models.AbstractModel):
             )
         return None
 
-    def _x12_set_documents(self, message, profile, transaction):
+    def _x12_set_documents(self, profile, transaction, identity):
         usage_problem = self._usage_problem(transaction.interchange, profile)
         if usage_problem:
             transaction.problems.append(usage_problem)
@@ -147,7 +160,7 @@ class LogisticsProcessorEdi(models.AbstractModel):
         # set without envelopes has the file's own identity instead
         interchange = transaction.interchange
         origin = ":".join(
-            (message.edi_sender or "", message.edi_control or "", transaction.control)
+            (*identity, transaction.control)
             if interchange.bare
             else (
                 interchange[6].strip(),
@@ -179,9 +192,9 @@ class LogisticsProcessorEdi(models.AbstractModel):
     def _rejected(what, problems):
         return {"kind": "rejected", "what": what, "problems": [str(p) for p in problems]}
 
-    def _decode_edifact(self, message, profile):
+    def _read_edifact(self, payload, profile, identity):
         documents, deviations = [], []
-        for kind, item in edifact.Reader(message.payload):
+        for kind, item in edifact.Reader(payload):
             if kind == "interchange":
                 deviations += item.deviations
                 if item.problems:
@@ -208,13 +221,12 @@ class LogisticsProcessorEdi(models.AbstractModel):
             interchange = item.interchange
             # a message without envelope has the file's own identity instead
             origin = (
-                f"{message.edi_sender or ''}:{message.edi_control or ''}:{item.reference}"
+                ":".join((*identity, item.reference))
                 if interchange.bare
                 else f"{edifact.value(interchange[2])}:{interchange.control}:{item.reference}"
             )
             documents += self._documents(message_type, data, origin, item.deviations, profile)
-        self._report_deviations(message, deviations)
-        return documents
+        return documents, deviations
 
     # --- map --------------------------------------------------------------------
 

@@ -1,4 +1,5 @@
 from . import (
+    test_edi_certification,
     test_edi_door,
     test_edi_flows,
     test_edi_identity,

@@ -6,7 +6,8 @@ processor does with it and which partner switch lets it in.
 Readers never raise on bad data: what they find is a Problem with its
 position (for the 997), a deviation when the data is still read."""
 
-from typing import Callable, NamedTuple
+from collections.abc import Callable
+from typing import NamedTuple
 
 from .. import canonical
 from ..x12 import Problem
@@ -37,7 +38,9 @@ SETS = {
         TransactionSet(
             "204", "SM", set_204.SPEC, read_204, build_204, "tender", "tender", "receive_tenders"
         ),
-        TransactionSet("990", "GF", set_990.SPEC, read_990, build_990, "tender_response", "tender_response"),
+        TransactionSet(
+            "990", "GF", set_990.SPEC, read_990, build_990, "tender_response", "tender_response"
+        ),
         TransactionSet(
             "214",
             "QM",
@@ -62,7 +65,9 @@ SETS = {
         TransactionSet("997", "FA", set_997.SPEC, read_997, build_997, "ack_in", "ack"),
     )
 }
-BY_MESSAGE_TYPE = {transaction_set.message_type: transaction_set for transaction_set in SETS.values()}
+BY_MESSAGE_TYPE = {
+    transaction_set.message_type: transaction_set for transaction_set in SETS.values()
+}
 
 
 def check(transaction):
@@ -87,7 +92,6 @@ __all__ = [
     "REJECTING_TA1_CODES",
     "SETS",
     "TransactionSet",
-    "n2_amount",
     "build_204",
     "build_210",
     "build_214",
@@ -96,6 +100,7 @@ __all__ = [
     "build_ta1",
     "check",
     "event_time",
+    "n2_amount",
     "read_204",
     "read_210",
     "read_214",

@@ -92,9 +92,7 @@ def read_204(transaction, default_offset_minutes=0):
         elif tag == "N3" and party is not None:
             party["street"] = el(seg, 1)
         elif tag == "N4" and party is not None:
-            party.update(
-                city=el(seg, 1), state=el(seg, 2), postal=el(seg, 3), country=el(seg, 4)
-            )
+            party.update(city=el(seg, 1), state=el(seg, 2), postal=el(seg, 3), country=el(seg, 4))
         elif tag == "L3":
             tender.update(weight=el(seg, 1), charge=el(seg, 5))
     return tender, problems

@@ -11,6 +11,7 @@ SPEC = Spec(
     L1 L4 L7 L9 CD3 H6 SPO SDQ S5 TDS""".split(),
 )
 
+
 def read_210(transaction, default_offset_minutes=0):
     """Freight invoice: ``({invoice_number, shipment_id, scac, date, currency, total, charges}, problems)``."""
     invoice, problems, line = {"charges": [], "currency": "USD"}, [], None

@@ -9,6 +9,7 @@ SPEC = Spec(
     OID PRF LH1 LH2 LH3 LFH LEP LH4 LHT LHR""".split(),
 )
 
+
 def read_214(transaction, default_offset_minutes=0):
     """Shipment status: ``({shipment fields, "events": [...]}, problems)``."""
     status, problems, event = {"references": {}, "events": []}, [], None

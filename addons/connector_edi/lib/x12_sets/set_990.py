@@ -5,6 +5,7 @@ from .common import Spec, el
 
 SPEC = Spec(["B1"], "N9 G62 K1 V9 L11".split())
 
+
 def read_990(transaction, default_offset_minutes=0):
     """Response to a load tender: ``({scac, shipment_id, accepted, date, reason}, problems)``."""
     response, problems = {}, []
