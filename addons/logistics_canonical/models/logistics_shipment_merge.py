@@ -119,7 +119,8 @@ class LogisticsShipment(models.Model):
         for stop in self.stop_ids:
             twin = survivor.stop_ids.filtered(lambda s, stop=stop: s.sequence == stop.sequence)
             if twin:
-                stop.milestone_ids.stop_id = twin[:1]
+                milestones = self.env["logistics.milestone"].search([("stop_id", "=", stop.id)])
+                milestones.stop_id = twin[:1]
                 stop.unlink()
             else:
                 stop.shipment_id = survivor

@@ -189,6 +189,13 @@ class TestShipmentIdentity(ApiCase):
                 "raw": b"%PDF",
             }
         )
+        # both planned the same pickup stop; B's tender milestone names its own
+        Stop = self.env["logistics.shipment.stop"]
+        stop_a, stop_b = (
+            Stop.create({"shipment_id": load.id, "sequence": 1, "stop_type": "pickup"})
+            for load in (load_a, load_b)
+        )
+        load_b.milestone_ids.stop_id = stop_b
         parked = self.carrier(
             "PRO-A",
             "PICKED_UP",
@@ -213,6 +220,8 @@ class TestShipmentIdentity(ApiCase):
         wizard.action_merge()
         self.assertEqual((load_b.active, load_b.merged_into_id), (False, load_a))
         self.assertEqual(load_a.milestone_ids.mapped("code"), ["DISPATCHED", "TENDERED"])
+        self.assertEqual(load_a.stop_ids, stop_a, "one pickup stop, not two")
+        self.assertEqual(load_a.milestone_ids.stop_id, stop_a, "B's milestone follows to A's stop")
         self.assertEqual(
             self.identifiers(load_a),
             {
