@@ -46,7 +46,7 @@ class LogisticsBackend(models.Model):
 
     reference_kind_id = fields.Many2one(
         "logistics.identifier.kind",
-        string="Its Shipment Reference Is",
+        string="Its Reference Type",
         help="What this backend's own shipment reference is to others: a TMS's load "
         "id, a carrier's PRO, a bill of lading. Other backends then find the shipment "
         "by it. Empty: a reference only this backend knows.",

@@ -38,7 +38,7 @@ class LogisticsIdentifierKind(models.Model):
     )
     reuse_label = fields.Char(string="Reused", compute="_compute_reuse_label")
     match_by_default = fields.Boolean(
-        string="Matched",
+        string="Matched by Default",
         default=True,
         help="New backends match shipments by this kind (container numbers, reused "
         "trip after trip, are kept for search only).",

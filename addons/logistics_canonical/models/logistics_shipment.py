@@ -198,8 +198,9 @@ class LogisticsShipment(models.Model):
             )
 
     def _refresh_tracking(self):
-        """Recompute status, derived dates and milestone flags from the history."""
-        for shipment in self:
+        """Recompute status, derived dates and milestone flags from the history.
+        A merged shipment keeps what it showed: its history lives on in the other."""
+        for shipment in self.filtered(lambda s: not s.merged_into_id):
             milestones = shipment.with_context(active_test=False).milestone_ids
             tracking = derive(milestone._tracking_fact() for milestone in milestones)
             for milestone in milestones:

@@ -167,11 +167,11 @@ class LogisticsShipmentIdentity(models.AbstractModel):
         return [k for k in identifiers._as_known() if (k.kind, k.match_value) in pairs]
 
     def _conflict(self, ref, shipments, claims):
-        names = ", ".join(shipments.mapped("name"))
-        numbers = ", ".join(claim.value for claim in claims)
+        names = " and ".join(shipments.mapped("name"))
+        numbers = ", ".join(dict.fromkeys(c.value for c in claims if c.value != ref))
         raise IdentityConflict(
-            f"{ref!r} and its identifiers ({numbers}) name {len(shipments)} shipments: {names}; "
-            "merge them or correct an identifier, then replay",
+            f"{ref} (with {numbers}) points to {names}: merge them if they are one load, "
+            "or correct the wrong number; the message is replayed after the merge",
             shipments.ids,
         )
 
@@ -196,7 +196,10 @@ class LogisticsShipmentIdentity(models.AbstractModel):
 
     @api.model
     def _bind_refs(self, backend, shipments):
+        """Bind the backend's references to their shipments; the kind says what
+        the reference is (the backend's reference type, else its own name)."""
         if shipments:
+            kind = backend.reference_kind_id.name or self.env._("shipment reference")
             self.env["logistics.external.ref"].create(
                 [
                     {
@@ -204,7 +207,7 @@ class LogisticsShipmentIdentity(models.AbstractModel):
                         "res_model": self._shipments._name,
                         "res_id": shipment.id,
                         "external_id": ref,
-                        "kind": "shipment",
+                        "kind": kind,
                     }
                     for ref, shipment in shipments.items()
                 ]

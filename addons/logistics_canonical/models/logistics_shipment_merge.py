@@ -66,6 +66,8 @@ class LogisticsShipment(models.Model):
         survivor.ensure_one()
         absorbed = self - survivor
         self._check_mergeable(survivor, absorbed)
+        # marked first: the absorbed keep their last status as their history leaves
+        absorbed.merged_into_id = survivor
         survivor.write(
             {
                 name: absorbed.filtered(name)[:1][name]
@@ -84,7 +86,7 @@ class LogisticsShipment(models.Model):
                 for shipment in absorbed
             ]
         )
-        absorbed.write({"active": False, "merged_into_id": survivor.id})
+        absorbed.active = False
         survivor._refresh_tracking()
         self._post_merge_notes(survivor, absorbed)
         self._replay_parked(survivor | absorbed)

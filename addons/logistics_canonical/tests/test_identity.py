@@ -215,7 +215,11 @@ class TestShipmentIdentity(ApiCase):
         self.assertFalse(wizard.differences, "one has a PRO, the other a BOL: no disagreement")
         load_b.pro_number = "PRO-B"
         wizard.invalidate_recordset(["differences"])
-        self.assertEqual(wizard.differences, "PRO Number: PRO-A / PRO-B", "said before merging")
+        self.assertEqual(
+            wizard.differences,
+            f"PRO Number: PRO-A ({load_a.name}), PRO-B ({load_b.name})",
+            "said before merging, shipment by shipment",
+        )
         load_b.pro_number = False
         wizard.action_merge()
         self.assertEqual((load_b.active, load_b.merged_into_id), (False, load_a))

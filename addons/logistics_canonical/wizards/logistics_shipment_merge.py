@@ -29,16 +29,17 @@ class LogisticsShipmentMerge(models.TransientModel):
         for wizard in self:
             lines = []
             for name in self.COMPARED:
+                field = wizard.shipment_ids._fields[name]
                 values = {
-                    shipment[name].display_name
-                    if shipment._fields[name].relational
+                    shipment.name: shipment[name].display_name
+                    if field.relational
                     else shipment[name]
-                    for shipment in wizard.shipment_ids
+                    for shipment in wizard.shipment_ids.sorted("id")
                     if shipment[name]
                 }
-                if len(values) > 1:
-                    label = wizard.shipment_ids._fields[name].get_description(self.env)["string"]
-                    lines.append(f"{label}: {' / '.join(sorted(values))}")
+                if len(set(values.values())) > 1:
+                    said = ", ".join(f"{value} ({shipment})" for shipment, value in values.items())
+                    lines.append(f"{field.get_description(self.env)['string']}: {said}")
             wizard.differences = "\n".join(lines) or False
 
     @api.model
