@@ -322,7 +322,7 @@ class Reader:
                     interchange.problems.append(
                         Problem(
                             "group",
-                            "26",
+                            "29",  # control count does not match
                             f"UNE says {said} messages, the group has {group.messages}",
                             position,
                             "UNE",
@@ -336,7 +336,7 @@ class Reader:
                     interchange.problems.append(
                         Problem(
                             "interchange",
-                            "26",
+                            "29",  # control count does not match
                             f"UNZ says {value(elements[1]) if len(elements) > 1 else '?'}, "
                             f"the interchange has {expected}",
                             position,
@@ -378,7 +378,7 @@ class Reader:
             message.problems.append(
                 Problem(
                     "message",
-                    "26",
+                    "29",  # control count does not match
                     f"UNT says {value(unt[1]) if len(unt) > 1 else '?'} segments, "
                     f"the message has {count}",
                     position,

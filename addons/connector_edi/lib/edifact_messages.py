@@ -340,6 +340,63 @@ def build_iftmin(instruction):
     return body
 
 
+# CONTRL action codes (0083): rejected, acknowledged (lower levels too unless
+# rejected); a CONTRL carrying only these answers syntax for the interchange
+CONTRL_REJECTED, CONTRL_ACKNOWLEDGED = "4", "7"
+
+
+def build_contrl(interchange, messages=None):
+    """CONTRL body answering a read interchange (edifact.Envelope of its UNB):
+    UCI for the interchange; with ``messages`` (read Messages, their segments
+    no longer needed), a UCM for each, acknowledged or rejected with the first
+    problem's syntax error code."""
+    uci = [
+        "UCI",
+        interchange.control,
+        [value(interchange[2], 0), value(interchange[2], 1)],
+        [value(interchange[3], 0), value(interchange[3], 1)],
+        CONTRL_REJECTED if interchange.problems else CONTRL_ACKNOWLEDGED,
+    ]
+    if interchange.problems:
+        uci.append(interchange.problems[0].code)
+    body = [uci]
+    for message in messages or ():
+        ucm = [
+            "UCM",
+            message.reference,
+            [message.type, message.version[:1], message.version[1:], "UN"],
+            CONTRL_REJECTED if message.problems else CONTRL_ACKNOWLEDGED,
+        ]
+        if message.problems:
+            ucm.append(message.problems[0].code)
+        body.append(ucm)
+    return body
+
+
+def read_contrl(message, default_offset_minutes=0):
+    """A partner's CONTRL about one of our interchanges: ``({interchange,
+    action, error, messages: [{reference, type, action, error}]}, problems)``."""
+    contrl, problems = {"messages": []}, []
+    for seg in message.segments:
+        tag = seg[0]
+        if tag == "UCI":
+            contrl.update(
+                interchange=_element(seg, 1), action=_element(seg, 4), error=_element(seg, 5)
+            )
+        elif tag == "UCM":
+            contrl["messages"].append(
+                {
+                    "reference": _element(seg, 1),
+                    "type": value(seg[2], 0) if len(seg) > 2 else "",
+                    "action": _element(seg, 3),
+                    "error": _element(seg, 4),
+                }
+            )
+    if "interchange" not in contrl:
+        problems.append(Problem("segment", "13", "CONTRL without UCI", message.position, "UCI"))
+    return contrl, problems
+
+
 class MessageType(NamedTuple):
     type: str
     read: Callable  # (message, default UTC offset in minutes) -> (data, problems)
@@ -363,6 +420,7 @@ MESSAGES = {
             canonical.events_from_iftsta,
         ),
         MessageType("IFTMIN", read_iftmin, build_iftmin, "tender", "tender", "receive_tenders"),
+        MessageType("CONTRL", read_contrl, build_contrl, "contrl_in", "contrl"),
     )
 }
 BY_MESSAGE_TYPE = {message.message_type: message for message in MESSAGES.values()}

@@ -40,13 +40,9 @@ class LogisticsEdiCertification(models.Model):
     )
     file_count = fields.Integer(compute="_compute_summary", store=True, string="Files")
     unreadable_count = fields.Integer(compute="_compute_summary", store=True, string="Unreadable")
-    rejected_count = fields.Integer(
-        compute="_compute_summary", store=True, string="Rejected Sets"
-    )
+    rejected_count = fields.Integer(compute="_compute_summary", store=True, string="Rejected Sets")
     deviation_count = fields.Integer(compute="_compute_summary", store=True, string="Deviations")
-    unmapped_count = fields.Integer(
-        compute="_compute_summary", store=True, string="Unmapped Codes"
-    )
+    unmapped_count = fields.Integer(compute="_compute_summary", store=True, string="Unmapped Codes")
 
     @api.depends(
         "file_ids.outcome",
@@ -58,7 +54,9 @@ class LogisticsEdiCertification(models.Model):
         for certification in self:
             files = certification.file_ids
             certification.file_count = len(files)
-            certification.unreadable_count = len(files.filtered(lambda f: f.outcome == "unreadable"))
+            certification.unreadable_count = len(
+                files.filtered(lambda f: f.outcome == "unreadable")
+            )
             certification.rejected_count = sum(files.mapped("rejected_sets"))
             certification.deviation_count = sum(files.mapped("deviation_count"))
             certification.unmapped_count = sum(files.mapped("unmapped_count"))
@@ -67,9 +65,7 @@ class LogisticsEdiCertification(models.Model):
                 + certification.rejected_count
                 + certification.unmapped_count
             )
-            certification.verdict = (
-                False if not files else "work" if blocking else "ready"
-            )
+            certification.verdict = False if not files else "work" if blocking else "ready"
 
     @api.depends("partner_id", "read_on")
     def _compute_display_name(self):
@@ -107,11 +103,7 @@ class LogisticsEdiCertification(models.Model):
         values["deviations"] = "\n".join(str(d) for d in deviations) or False
         values["deviation_count"] = len(deviations)
         values["outcome"] = (
-            "rejected"
-            if values["problems"]
-            else "deviations"
-            if deviations
-            else "ok"
+            "rejected" if values["problems"] else "deviations" if deviations else "ok"
         )
         return values
 
@@ -122,8 +114,12 @@ class LogisticsEdiCertification(models.Model):
         stops = rejected_sets = 0
         unmapped = set()
         writer = x12.Writer(partner._separators())
+        edifact_writer = edifact.Writer()
         mappings = self.env["logistics.code.mapping"].sudo()
-        lists = {scheme.code: scheme.name for scheme in self.env["logistics.code.scheme"].sudo().search([])}
+        lists = {
+            scheme.code: scheme.name
+            for scheme in self.env["logistics.code.scheme"].sudo().search([])
+        }
         for document in documents:
             kind, data = document["kind"], document.get("data") or {}
             if kind == "event":
@@ -164,6 +160,8 @@ class LogisticsEdiCertification(models.Model):
                 acks.append("".join(writer.segment(*segment) for segment in document["body"]))
             elif kind == "ta1":
                 acks.append(writer.segment("TA1", *document["ta1"]))
+            elif kind == "contrl":
+                acks.append("".join(edifact_writer.segment(*seg) for seg in document["body"]))
             elif kind == "rejected":
                 problems.append(f"{document['what']}: " + "; ".join(document["problems"]))
                 rejected_sets += not document["what"].startswith("interchange")
@@ -171,8 +169,7 @@ class LogisticsEdiCertification(models.Model):
             "shipments": ", ".join(dict.fromkeys(shipments)) or False,
             "shipment_count": len(set(shipments)),
             "stop_count": stops,
-            "statuses": "\n".join(f"{line} ×{count}" for line, count in statuses.items())
-            or False,
+            "statuses": "\n".join(f"{line} ×{count}" for line, count in statuses.items()) or False,
             "status_count": sum(statuses.values()),
             "unmapped_count": len(unmapped),
             "charges": "\n".join(charges) or False,
@@ -213,7 +210,9 @@ class LogisticsEdiCertificationFile(models.Model):
     shipments = fields.Text(string="Shipment References")
     stop_count = fields.Integer(string="Stops")
     status_count = fields.Integer(string="Statuses")
-    statuses = fields.Text(string="Status Codes", help="Each code read and the milestone it maps to.")
+    statuses = fields.Text(
+        string="Status Codes", help="Each code read and the milestone it maps to."
+    )
     unmapped_count = fields.Integer(string="Unmapped Codes")
     charges = fields.Text()
     deviation_count = fields.Integer(string="Deviations")
@@ -223,5 +222,6 @@ class LogisticsEdiCertificationFile(models.Model):
     problems = fields.Text(help="What was rejected, and why: the partner must fix these.")
     acknowledgment = fields.Text(
         string="Acknowledgment We Would Send",
-        help="The 997 (and TA1) body segments, without envelopes; nothing is sent.",
+        help="The 997 and TA1 (X12) or CONTRL (EDIFACT) body segments, without envelopes; "
+        "nothing is sent.",
     )

@@ -91,7 +91,23 @@ class LogisticsEdiPartner(models.Model):
         string="Send TA1",
         help="Interchange acknowledgment, also sent when the partner asks for it (ISA14 = 1).",
     )
-    expect_997 = fields.Boolean(string="Expect 997 for what we send", default=True)
+    send_contrl = fields.Boolean(
+        string="Acknowledge with CONTRL",
+        help="EDIFACT: answer each interchange received with a CONTRL message.",
+    )
+    contrl_level = fields.Selection(
+        [("interchange", "Interchange (UCI)"), ("message", "Each message (UCI and UCM)")],
+        string="CONTRL Detail",
+        default="message",
+        help="Interchange: syntax-level acknowledgment only. Each message: a UCM line per "
+        "message received, accepted or rejected with its syntax error code.",
+    )
+    expect_997 = fields.Boolean(
+        string="Expect an acknowledgment for what we send",
+        default=True,
+        help="A 997 (X12) or CONTRL (EDIFACT) is awaited for each interchange we send; "
+        "one that does not come in time is marked overdue.",
+    )
     ack_timeout_hours = fields.Float(string="Acknowledgment due within (h)", default=24)
     # channel
     channel = fields.Selection(
@@ -244,9 +260,15 @@ class LogisticsEdiPartner(models.Model):
         """``(interchange text, format)`` of an outbound message; remembers the
         group control so the partner's 997 can be matched."""
         self.ensure_one()
+        # acknowledgments are built as their interchange is read: the payload is the body
+        prebuilt = message_type in ("ack", "contrl")
         edifact_message = em.BY_MESSAGE_TYPE.get(message_type)
         if self.standard == "edifact" and edifact_message:
-            body = edifact_message.build(self._outbound_data(message_type, payload, "edifact"))
+            body = (
+                payload["body"]
+                if prebuilt
+                else edifact_message.build(self._outbound_data(message_type, payload, "edifact"))
+            )
             text, _control = self._edifact_interchange(edifact_message.type, body)
             return text, "edifact"
         if message_type == "ta1":  # an interchange acknowledgment carries no group
@@ -263,10 +285,9 @@ class LogisticsEdiPartner(models.Model):
                 receiver_qualifier=self.partner_qualifier,
             ), "x12"
         transaction_set = tx.BY_MESSAGE_TYPE[message_type]
-        # a 997 is built as its group is read: the payload is its body
         body = (
             payload["body"]
-            if message_type == "ack"
+            if prebuilt
             else transaction_set.build(self._outbound_data(message_type, payload, "x12"))
         )
         text, _control = self._x12_interchange(transaction_set.id, body)
@@ -275,7 +296,11 @@ class LogisticsEdiPartner(models.Model):
     @api.model
     def _renders(self, message_type):
         """Is ``message_type`` one that partners receive as EDI?"""
-        return message_type == "ta1" or message_type in tx.BY_MESSAGE_TYPE
+        return (
+            message_type == "ta1"
+            or message_type in tx.BY_MESSAGE_TYPE
+            or message_type in em.BY_MESSAGE_TYPE
+        )
 
     def _outbound_data(self, message_type, payload, standard):
         """What the set or message is built from: a milestone is translated

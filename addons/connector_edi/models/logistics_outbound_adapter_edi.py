@@ -31,12 +31,7 @@ class LogisticsOutboundAdapterEdi(models.AbstractModel):
         control = _group_control(text)
         rendered["edi_control"] = control or None
         # acknowledgments are not acknowledged; a TA1 has no group to acknowledge
-        if (
-            control
-            and message_type not in ("ack", "ta1")
-            and profile.expect_997
-            and profile.standard == "x12"
-        ):
+        if control and message_type not in ("ack", "ta1", "contrl") and profile.expect_997:
             rendered.update(edi_ack_state="expected", edi_ack_due=profile._ack_due())
         return rendered
 

@@ -193,12 +193,27 @@ class LogisticsProcessorEdi(models.AbstractModel):
         return {"kind": "rejected", "what": what, "problems": [str(p) for p in problems]}
 
     def _read_edifact(self, payload, profile, identity):
-        documents, deviations = [], []
+        documents, deviations, answered = [], [], []
         for kind, item in edifact.Reader(payload):
             if kind == "interchange":
                 deviations += item.deviations
                 if item.problems:
                     documents.append(self._rejected(f"interchange {item.control}", item.problems))
+                # a CONTRL is not answered: that would start an endless exchange
+                if (
+                    profile.send_contrl
+                    and not item.bare
+                    and any(m.type != "CONTRL" for m in answered)
+                ):
+                    detail = answered if profile.contrl_level == "message" else None
+                    documents.append(
+                        {
+                            "kind": "contrl",
+                            "body": em.build_contrl(item, detail),
+                            "control": item.control,
+                        }
+                    )
+                answered = []
                 continue
             message_type, data = em.MESSAGES.get(item.type), None
             if message_type is None:
@@ -215,6 +230,8 @@ class LogisticsProcessorEdi(models.AbstractModel):
                         )
                     )
             deviations += item.deviations
+            item.segments = None  # read: the CONTRL needs its identity and problems only
+            answered.append(item)
             if item.problems:
                 documents.append(self._rejected(f"{item.type} {item.reference}", item.problems))
                 continue
@@ -371,27 +388,64 @@ class LogisticsProcessorEdi(models.AbstractModel):
         return shipment
 
     def _apply_ack_in(self, message, document):
+        """The partner's 997 about one of our functional groups."""
         ack = document["data"]
+        state = {"A": "accepted", "E": "accepted", "P": "partial"}.get(
+            ack.get("status"), "rejected"
+        )
+        errors = [error for ack_set in ack["sets"] for error in ack_set["errors"]]
+        return self._acknowledged(
+            message, ack.get("group_control"), state, f"group {ack.get('group_control')}", errors
+        )
+
+    def _apply_contrl_in(self, message, document):
+        """The partner's CONTRL about one of our EDIFACT interchanges."""
+        contrl = document["data"]
+        rejected = [m for m in contrl["messages"] if m["action"] == em.CONTRL_REJECTED]
+        state = (
+            "rejected"
+            if contrl.get("action") == em.CONTRL_REJECTED
+            else "partial"
+            if rejected
+            else "accepted"
+        )
+        errors = [f"UCI error {contrl['error']}"] if contrl.get("error") else []
+        errors += [f"{m['type']} {m['reference']} error {m['error']}" for m in rejected]
+        return self._acknowledged(
+            message,
+            contrl.get("interchange"),
+            state,
+            f"interchange {contrl.get('interchange')}",
+            errors,
+        )
+
+    def _acknowledged(self, message, control, state, what, errors):
+        """Our outbound message under ``control`` was acknowledged: record how;
+        anything short of acceptance is an issue for the integration team."""
         sent = self.env["logistics.integration.message"].search(
             [
                 ("backend_id", "=", message.backend_id.id),
                 ("direction", "=", "outbound"),
-                ("edi_control", "=", ack.get("group_control")),
+                ("edi_control", "=", control),
             ],
             limit=1,
         )
         if sent:
-            state = {"A": "accepted", "E": "accepted", "P": "partial"}.get(
-                ack.get("status"), "rejected"
-            )
             sent.write({"edi_ack_state": state, "edi_ack_message_id": message.id})
             if state != "accepted":
                 sent._open_issue(
-                    "invalid_message",
-                    f"partner rejected our group {ack.get('group_control')}: "
-                    + "; ".join(e for s in ack["sets"] for e in s["errors"]),
+                    "invalid_message", f"partner rejected our {what}: " + "; ".join(errors)
                 )
         return sent
+
+    def _apply_contrl(self, message, document):
+        return self.env["logistics.outbox"]._enqueue(
+            message.backend_id,
+            "contrl",
+            {"body": document["body"]},
+            f"contrl:{message.edi_control or message.id}:{document['control']}",
+            parent=message,
+        )
 
     def _apply_ack(self, message, document):
         return self.env["logistics.outbox"]._enqueue(

@@ -1,5 +1,6 @@
 from . import (
     test_edi_certification,
+    test_edi_contrl,
     test_edi_door,
     test_edi_flows,
     test_edi_identity,

@@ -56,7 +56,9 @@ class TestEdiCertification(EdiCase):
                     )
                 ),
             ),
-            self.sample("3-bad-date.x12", self.interchange([("214", "0001", bad_date)], control=73)),
+            self.sample(
+                "3-bad-date.x12", self.interchange([("214", "0001", bad_date)], control=73)
+            ),
             self.sample(
                 "4-status.edi",
                 edifact.Writer().interchange([("IFTSTA", "M1", iftsta)], "SHIPPERINC", "HUB", "74"),
@@ -69,7 +71,10 @@ class TestEdiCertification(EdiCase):
         messages = self.env["logistics.integration.message"].search_count([])
         controls = self.profile.read(["interchange_control", "group_control"])
         certification = self.env["logistics.edi.certification"].create(
-            {"partner_id": self.profile.id, "attachment_ids": [(6, 0, [a.id for a in self.samples()])]}
+            {
+                "partner_id": self.profile.id,
+                "attachment_ids": [(6, 0, [a.id for a in self.samples()])],
+            }
         )
         certification.action_read_files()
         status, invoice, bad_date, iftsta, notes = certification.file_ids
@@ -88,6 +93,7 @@ class TestEdiCertification(EdiCase):
         self.assertIn("AK5*R", bad_date.acknowledgment)
 
         self.assertEqual((iftsta.standard, iftsta.unmapped_count), ("edifact", 1))
+        self.assertFalse(iftsta.acknowledgment, "this partner gets no CONTRL")
         self.assertIn("ZZ9 → unmapped (Shipper codes)", iftsta.statuses)
 
         self.assertEqual(notes.outcome, "unreadable")
@@ -95,13 +101,18 @@ class TestEdiCertification(EdiCase):
 
         self.assertEqual(certification.verdict, "work")
         self.assertEqual(
-            (certification.rejected_count, certification.unmapped_count, certification.unreadable_count),
+            (
+                certification.rejected_count,
+                certification.unmapped_count,
+                certification.unreadable_count,
+            ),
             (1, 1, 1),
         )
         self.assertEqual(self.env["logistics.shipment"].search_count([]), shipments, "none applied")
         self.assertEqual(self.env["logistics.integration.message"].search_count([]), messages)
         self.assertEqual(
-            self.profile.read(["interchange_control", "group_control"]), controls,
+            self.profile.read(["interchange_control", "group_control"]),
+            controls,
             "no control number used",
         )
 
@@ -110,7 +121,9 @@ class TestEdiCertification(EdiCase):
             {
                 "scheme_id": self.edi_backend.code_scheme_id.id,
                 "code": "ZZ9",
-                "milestone_code_id": self.env.ref("logistics_canonical.milestone_code_in_transit").id,
+                "milestone_code_id": self.env.ref(
+                    "logistics_canonical.milestone_code_in_transit"
+                ).id,
             }
         )
         certification.attachment_ids -= bad_date.attachment_id | notes.attachment_id
@@ -122,6 +135,8 @@ class TestEdiCertification(EdiCase):
         action = self.profile.action_certify()
         self.assertEqual(action["context"]["default_partner_id"], self.profile.id)
         self.assertFalse(action["res_id"], "a new one the first time")
-        certification = self.env["logistics.edi.certification"].create({"partner_id": self.profile.id})
+        certification = self.env["logistics.edi.certification"].create(
+            {"partner_id": self.profile.id}
+        )
         self.assertEqual(self.profile.action_certify()["res_id"], certification.id)
         self.assertEqual(self.profile.certification_count, 1)

@@ -135,10 +135,10 @@ class TestEdifactEnvelopes(BaseCase):
     def test_counts_and_references(self):
         text = self.interchange()
         self.assertEqual(self.problems(text), set())
-        self.assertIn(("message", "26"), self.problems(text.replace("UNT+6+M1", "UNT+7+M1")))
+        self.assertIn(("message", "29"), self.problems(text.replace("UNT+6+M1", "UNT+7+M1")))
         self.assertIn(("message", "28"), self.problems(text.replace("UNT+6+M1", "UNT+6+M9")))
         self.assertIn(
-            ("interchange", "26"), self.problems(text.replace("UNZ+2+CTRL1", "UNZ+3+CTRL1"))
+            ("interchange", "29"), self.problems(text.replace("UNZ+2+CTRL1", "UNZ+3+CTRL1"))
         )
         self.assertIn(
             ("interchange", "28"), self.problems(text.replace("UNZ+2+CTRL1", "UNZ+2+OTHER"))
@@ -160,8 +160,8 @@ class TestEdifactEnvelopes(BaseCase):
             "UNZ+1+9'", "UNE+1+G1'UNZ+1+9'"
         )
         self.assertEqual(self.problems(grouped), set())
-        self.assertIn(("group", "26"), self.problems(grouped.replace("UNE+1+G1", "UNE+2+G1")))
-        self.assertIn(("group", "26"), self.problems(grouped.replace("UNE+1+G1'", "UNE'")))
+        self.assertIn(("group", "29"), self.problems(grouped.replace("UNE+1+G1", "UNE+2+G1")))
+        self.assertIn(("group", "29"), self.problems(grouped.replace("UNE+1+G1'", "UNE'")))
 
     def test_damaged_segments_are_problems_not_crashes(self):
         text = self.interchange(1)
