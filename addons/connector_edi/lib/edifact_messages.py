@@ -6,12 +6,11 @@ Status events keep the code list agency of STS C555: codes of UN/ECE Rec. 24
 (agency 87, ZZZ...) through the partner's list.
 """
 
-from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
-from typing import NamedTuple
 
 from . import canonical
 from .edifact import Problem, value
+from .exchange import Exchange
 
 
 def edifact_time(element, default_offset_minutes=0, position=0, segment="DTM"):
@@ -397,20 +396,10 @@ def read_contrl(message, default_offset_minutes=0):
     return contrl, problems
 
 
-class MessageType(NamedTuple):
-    type: str
-    read: Callable  # (message, default UTC offset in minutes) -> (data, problems)
-    build: Callable  # data -> body segments
-    step: str  # what the processor makes of it: its _apply_<step>
-    message_type: str  # the outbound message type written as this message
-    receive_flag: str = ""  # the partner profile's switch to receive it ("": always)
-    events: Callable | None = None  # status messages: (data, origin, own code list) -> events
-
-
 MESSAGES = {
-    message.type: message
-    for message in (
-        MessageType(
+    kind.id: kind
+    for kind in (
+        Exchange(
             "IFTSTA",
             read_iftsta,
             build_iftsta,
@@ -419,8 +408,8 @@ MESSAGES = {
             "receive_status",
             canonical.events_from_iftsta,
         ),
-        MessageType("IFTMIN", read_iftmin, build_iftmin, "tender", "tender", "receive_tenders"),
-        MessageType("CONTRL", read_contrl, build_contrl, "contrl_in", "contrl"),
+        Exchange("IFTMIN", read_iftmin, build_iftmin, "tender", "tender", "receive_tenders"),
+        Exchange("CONTRL", read_contrl, build_contrl, "contrl_in", "contrl"),
     )
 }
-BY_MESSAGE_TYPE = {message.message_type: message for message in MESSAGES.values()}
+BY_MESSAGE_TYPE = {kind.message_type: kind for kind in MESSAGES.values()}

@@ -269,7 +269,7 @@ class LogisticsEdiPartner(models.Model):
                 if prebuilt
                 else edifact_message.build(self._outbound_data(message_type, payload, "edifact"))
             )
-            text, _control = self._edifact_interchange(edifact_message.type, body)
+            text, _control = self._edifact_interchange(edifact_message.id, body)
             return text, "edifact"
         if message_type == "ta1":  # an interchange acknowledgment carries no group
             control = self._next_control("interchange_control")

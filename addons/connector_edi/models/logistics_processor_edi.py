@@ -438,23 +438,19 @@ class LogisticsProcessorEdi(models.AbstractModel):
                 )
         return sent
 
-    def _apply_contrl(self, message, document):
+    def _answer(self, message, message_type, payload, key):
+        """Our acknowledgment of ``message``: ``key`` sends it once, whatever the retries."""
         return self.env["logistics.outbox"]._enqueue(
-            message.backend_id,
-            "contrl",
-            {"body": document["body"]},
-            f"contrl:{message.edi_control or message.id}:{document['control']}",
-            parent=message,
+            message.backend_id, message_type, payload, key, parent=message
         )
 
+    def _apply_contrl(self, message, document):
+        key = f"contrl:{message.edi_control or message.id}:{document['control']}"
+        return self._answer(message, "contrl", {"body": document["body"]}, key)
+
     def _apply_ack(self, message, document):
-        return self.env["logistics.outbox"]._enqueue(
-            message.backend_id,
-            "ack",
-            {"body": document["body"]},
-            f"997:{message.edi_control or message.id}:{document['control']}",
-            parent=message,
-        )
+        key = f"997:{message.edi_control or message.id}:{document['control']}"
+        return self._answer(message, "ack", {"body": document["body"]}, key)
 
     def _apply_unmapped(self, message, document):
         error, event = document["error"], document["event"]
@@ -478,13 +474,8 @@ class LogisticsProcessorEdi(models.AbstractModel):
         )
 
     def _apply_ta1(self, message, document):
-        return self.env["logistics.outbox"]._enqueue(
-            message.backend_id,
-            "ta1",
-            {"ta1": document["ta1"]},
-            f"ta1:{document['control']}",
-            parent=message,
-        )
+        key = f"ta1:{document['control']}"
+        return self._answer(message, "ta1", {"ta1": document["ta1"]}, key)
 
     def _apply_rejected(self, message, document):
         return message._open_issue(

@@ -20,14 +20,14 @@ def interchange(control="61", messages=(("IFTSTA", "M1", STATUS),)):
 
 @tagged("at_install", "-post_install")
 class TestContrlLib(BaseCase):
-    def read(self, text):
+    def read_interchange(self, text):
         items = list(edifact.Reader(text))
         return items[-1][1], [item for kind, item in items if kind == "message"]
 
     def test_contrl_acknowledges_the_interchange_and_each_message(self):
         text = interchange(messages=[("IFTSTA", "M1", STATUS), ("IFTSTA", "M2", STATUS)])
         text = text.replace("UNT+6+M2", "UNT+9+M2")  # M2 miscounted
-        envelope, messages = self.read(text)
+        envelope, messages = self.read_interchange(text)
         body = em.build_contrl(envelope, messages)
         self.assertEqual(body[0], ["UCI", "61", ["SHIPPERINC", "ZZZ"], ["CARRIERHUB", "ZZZ"], "7"])
         self.assertEqual(body[1], ["UCM", "M1", ["IFTSTA", "D", "01B", "UN"], "7"])
@@ -35,15 +35,15 @@ class TestContrlLib(BaseCase):
         self.assertEqual(len(em.build_contrl(envelope)), 1, "interchange level: the UCI only")
 
     def test_a_rejected_interchange_says_why(self):
-        envelope, _messages = self.read(interchange().replace("UNZ+1+61", "UNZ+1+62"))
+        envelope, _messages = self.read_interchange(interchange().replace("UNZ+1+61", "UNZ+1+62"))
         self.assertEqual(em.build_contrl(envelope)[0][4:], ["4", "28"])
 
     def test_contrl_round_trip(self):
-        envelope, messages = self.read(interchange().replace("UNT+6+M1", "UNT+5+M1"))
+        envelope, messages = self.read_interchange(interchange().replace("UNT+6+M1", "UNT+5+M1"))
         written = edifact.Writer().interchange(
             [("CONTRL", "C1", em.build_contrl(envelope, messages))], "HUB", "SHIPPERINC", "9"
         )
-        _envelope, [contrl] = self.read(written)
+        _envelope, [contrl] = self.read_interchange(written)
         data, problems = em.read_contrl(contrl)
         self.assertEqual(problems, [])
         self.assertEqual((data["interchange"], data["action"]), ("61", "7"))
@@ -100,7 +100,9 @@ class TestContrlFlows(EdiCase):
         self.assertIn("IFTSTA", first.payload)
         self.assertEqual((first.edi_ack_state, second.edi_ack_state), ("expected", "expected"))
         for control, sent, action in (("63", first, "7"), ("64", second, "4")):
-            contrl = [["UCI", sent.edi_control, ["CARRIERHUB", "ZZZ"], ["SHIPPERINC", "ZZZ"], action]]
+            contrl = [
+                ["UCI", sent.edi_control, ["CARRIERHUB", "ZZZ"], ["SHIPPERINC", "ZZZ"], action]
+            ]
             self.post_edi(interchange(control, [("CONTRL", "C1", contrl)]), "application/edifact")
             self.run_jobs()
         self.assertEqual((first.edi_ack_state, second.edi_ack_state), ("accepted", "rejected"))

@@ -6,10 +6,8 @@ processor does with it and which partner switch lets it in.
 Readers never raise on bad data: what they find is a Problem with its
 position (for the 997), a deviation when the data is still read."""
 
-from collections.abc import Callable
-from typing import NamedTuple
-
 from .. import canonical
+from ..exchange import Exchange
 from ..x12 import Problem
 from . import set_204, set_210, set_214, set_990, set_997
 from .common import Spec, event_time, n2_amount
@@ -19,50 +17,52 @@ from .set_214 import build_214, read_214
 from .set_990 import build_990, read_990
 from .set_997 import REJECTING_TA1_CODES, build_997, build_ta1, read_997
 
-
-class TransactionSet(NamedTuple):
-    id: str
-    functional_id: str  # GS01 of the group that carries it
-    spec: Spec
-    read: Callable  # (transaction, default UTC offset in minutes) -> (data, problems)
-    build: Callable  # data -> body segments
-    step: str  # what the processor makes of it: its _apply_<step>
-    message_type: str  # the outbound message type written as this set
-    receive_flag: str = ""  # the partner profile's switch to receive it ("": always)
-    events: Callable | None = None  # status sets: (data, origin, own code list) -> events
-
-
 SETS = {
-    transaction_set.id: transaction_set
-    for transaction_set in (
-        TransactionSet(
-            "204", "SM", set_204.SPEC, read_204, build_204, "tender", "tender", "receive_tenders"
+    kind.id: kind
+    for kind in (
+        Exchange(
+            "204",
+            read_204,
+            build_204,
+            "tender",
+            "tender",
+            "receive_tenders",
+            functional_id="SM",
+            spec=set_204.SPEC,
         ),
-        TransactionSet(
-            "990", "GF", set_990.SPEC, read_990, build_990, "tender_response", "tender_response"
+        Exchange(
+            "990",
+            read_990,
+            build_990,
+            "tender_response",
+            "tender_response",
+            functional_id="GF",
+            spec=set_990.SPEC,
         ),
-        TransactionSet(
+        Exchange(
             "214",
-            "QM",
-            set_214.SPEC,
             read_214,
             build_214,
             "event",
             "milestone",
             "receive_status",
             canonical.events_from_214,
+            functional_id="QM",
+            spec=set_214.SPEC,
         ),
-        TransactionSet(
+        Exchange(
             "210",
-            "IM",
-            set_210.SPEC,
             read_210,
             build_210,
             "freight_invoice",
             "freight_invoice",
             "receive_invoices",
+            functional_id="IM",
+            spec=set_210.SPEC,
         ),
-        TransactionSet("997", "FA", set_997.SPEC, read_997, build_997, "ack_in", "ack"),
+        Exchange(
+            "997", read_997, build_997, "ack_in", "ack", functional_id="FA", spec=set_997.SPEC
+        ),
     )
 }
 BY_MESSAGE_TYPE = {
@@ -72,8 +72,8 @@ BY_MESSAGE_TYPE = {
 
 def check(transaction):
     """Structural findings of a transaction set (unsupported id included)."""
-    transaction_set = SETS.get(transaction.id)
-    if transaction_set is None:
+    kind = SETS.get(transaction.id)
+    if kind is None:
         return [
             Problem(
                 "transaction",
@@ -84,14 +84,13 @@ def check(transaction):
                 1,
             )
         ]
-    return transaction_set.spec.check(transaction)
+    return kind.spec.check(transaction)
 
 
 __all__ = [
     "BY_MESSAGE_TYPE",
     "REJECTING_TA1_CODES",
     "SETS",
-    "TransactionSet",
     "build_204",
     "build_210",
     "build_214",
