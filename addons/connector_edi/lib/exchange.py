@@ -2,7 +2,8 @@
 edifact_messages.MESSAGES): what the rest of connector_edi needs to know of a
 transaction set or message."""
 
-from typing import Callable, NamedTuple
+from collections.abc import Callable
+from typing import NamedTuple
 
 
 class Exchange(NamedTuple):

@@ -86,6 +86,8 @@ class Problem:
         where = f"segment {self.position}" if self.position else "end of data"
         if self.segment_id:
             where += f" {self.segment_id}" + (f"{self.element:02d}" if self.element else "")
+        if self.set_position:  # as the 997 counts them (AK302)
+            where += f" (segment {self.set_position} of its set)"
         return f"{where}: {self.message}"
 
 

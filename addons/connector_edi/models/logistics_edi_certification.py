@@ -10,7 +10,8 @@ from ..lib import edifact, headers, x12
 OUTCOMES = [
     ("ok", "Read"),
     ("deviations", "Read with deviations"),
-    ("rejected", "Partly rejected"),
+    ("unmapped", "Codes to map"),
+    ("rejected", "Sets rejected"),
     ("unreadable", "Unreadable"),
 ]
 
@@ -30,7 +31,7 @@ class LogisticsEdiCertification(models.Model):
     company_id = fields.Many2one(related="partner_id.company_id", store=True)
     attachment_ids = fields.Many2many("ir.attachment", string="Sample Files")
     file_ids = fields.One2many(
-        "logistics.edi.certification.file", "certification_id", string="Files Read"
+        "logistics.edi.certification.file", "certification_id", string="Sample File"
     )
     read_on = fields.Datetime(readonly=True)
     verdict = fields.Selection(
@@ -103,7 +104,13 @@ class LogisticsEdiCertification(models.Model):
         values["deviations"] = "\n".join(str(d) for d in deviations) or False
         values["deviation_count"] = len(deviations)
         values["outcome"] = (
-            "rejected" if values["problems"] else "deviations" if deviations else "ok"
+            "rejected"
+            if values["problems"]
+            else "unmapped"
+            if values["unmapped_count"]
+            else "deviations"
+            if deviations
+            else "ok"
         )
         return values
 
@@ -111,10 +118,10 @@ class LogisticsEdiCertification(models.Model):
         """What the documents read from a file hold, in words for the report."""
         partner = self.partner_id
         shipments, statuses, charges, acks, problems = [], Counter(), [], [], []
-        stops = rejected_sets = 0
+        stops = rejected_sets = invoices = 0
         unmapped = set()
-        writer = x12.Writer(partner._separators())
-        edifact_writer = edifact.Writer()
+        writer = x12.Writer(partner._separators(), newline=True)
+        edifact_writer = edifact.Writer(newline=True)
         mappings = self.env["logistics.code.mapping"].sudo()
         lists = {
             scheme.code: scheme.name
@@ -147,6 +154,7 @@ class LogisticsEdiCertification(models.Model):
                 statuses["990 " + ("accepted" if data["accepted"] else "declined")] += 1
             elif kind == "freight_invoice":
                 shipments.append(data["shipment_id"])
+                invoices += 1
                 charges.append(
                     self.env._(
                         "invoice %(number)s: %(lines)s charges, %(total)s %(currency)s",
@@ -172,8 +180,9 @@ class LogisticsEdiCertification(models.Model):
             "statuses": "\n".join(f"{line} ×{count}" for line, count in statuses.items()) or False,
             "status_count": sum(statuses.values()),
             "unmapped_count": len(unmapped),
+            "invoice_count": invoices,
             "charges": "\n".join(charges) or False,
-            "acknowledgment": "\n".join(acks) or False,
+            "acknowledgment": "\n".join(ack.rstrip("\n") for ack in acks) or False,
             "problems": "\n".join(problems) or False,
             "rejected_sets": rejected_sets,
         }
@@ -214,6 +223,7 @@ class LogisticsEdiCertificationFile(models.Model):
         string="Status Codes", help="Each code read and the milestone it maps to."
     )
     unmapped_count = fields.Integer(string="Unmapped Codes")
+    invoice_count = fields.Integer(string="Invoices")
     charges = fields.Text()
     deviation_count = fields.Integer(string="Deviations")
     deviations = fields.Text(

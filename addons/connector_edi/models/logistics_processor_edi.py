@@ -155,7 +155,10 @@ class LogisticsProcessorEdi(models.AbstractModel):
                 )
             )
         if transaction.problems:
-            return [self._rejected(f"{transaction.id} {transaction.control}", transaction.problems)]
+            read = data or {}
+            named = read.get("shipment_id") or read.get("invoice_number")
+            what = f"{transaction.id} {transaction.control}" + (f" ({named})" if named else "")
+            return [self._rejected(what, transaction.problems)]
         # ST02 is unique within its group only: GS06 belongs in the origin; a
         # set without envelopes has the file's own identity instead
         interchange = transaction.interchange

@@ -89,10 +89,13 @@ class TestEdiCertification(EdiCase):
         self.assertIn("invoice INV-77: 2 charges, 1234.50 USD", invoice.charges)
 
         self.assertEqual((bad_date.outcome, bad_date.rejected_sets), ("rejected", 1))
-        self.assertIn("invalid date/time", bad_date.problems)
+        self.assertIn("214 0001 (LOAD-C2)", bad_date.problems, "names the load to fix")
+        self.assertIn("segment 4 of its set): invalid date/time", bad_date.problems, "as AK302")
         self.assertIn("AK5*R", bad_date.acknowledgment)
 
-        self.assertEqual((iftsta.standard, iftsta.unmapped_count), ("edifact", 1))
+        self.assertEqual(
+            (iftsta.standard, iftsta.unmapped_count, iftsta.outcome), ("edifact", 1, "unmapped")
+        )
         self.assertFalse(iftsta.acknowledgment, "this partner gets no CONTRL")
         self.assertIn("ZZ9 → unmapped (Shipper codes)", iftsta.statuses)
 
