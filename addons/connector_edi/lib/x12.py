@@ -285,17 +285,23 @@ def segments(source, chunk_size=CHUNK, bare=DEFAULT_SEPARATORS):
         element = separators.element
         while True:
             parts = buffer.split(terminator)
+            plain = _plain(buffer.lstrip("\r\n"), terminator, wrapping)
             buffer = parts.pop()
             for index, part in enumerate(parts):
-                raw, notes = part.strip("\r\n"), ()
+                raw = part.strip("\r\n")
                 if not raw:
                     continue
-                if raw[0] in BLANKS or " " in raw or (wrapping and ("\n" in raw or "\r" in raw)):
-                    raw, notes = _unlayout(raw, wrapping, element)  # the slow path: layout
+                if plain or not (
+                    raw[0] in BLANKS or " " in raw or (wrapping and ("\n" in raw or "\r" in raw))
+                ):
+                    elements = raw.split(element)
+                    yield separators, elements, ()
+                else:  # the slow path: layout to take away
+                    raw, notes = _unlayout(raw, wrapping, element)
                     if not raw:
                         continue
-                elements = raw.split(element)
-                yield separators, elements, notes
+                    elements = raw.split(element)
+                    yield separators, elements, notes
                 if elements[0] == "IEA":
                     buffer = terminator.join([*parts[index + 1 :], buffer])
                     break
@@ -310,6 +316,17 @@ def segments(source, chunk_size=CHUNK, bare=DEFAULT_SEPARATORS):
                 buffer += more
                 continue
             break
+
+
+def _plain(text, terminator, wrapping):
+    """Most chunks hold no layout to forgive: no blank, and line breaks only
+    right after terminators. Those skip the checks segment by segment."""
+    if " " in text or "\t" in text:
+        return False
+    if not wrapping:
+        return True
+    breaks = text.count("\n") + text.count("\r")
+    return breaks == text.count(terminator + "\n") + 2 * text.count(terminator + "\r\n")
 
 
 def _unlayout(part, wrapping, element):
@@ -480,12 +497,13 @@ class Reader:
                     1,
                 )
             )
-        if not _same_control(_element(se, 2), current.control):
+        trailer = se[2].strip() if len(se) > 2 else ""
+        if trailer != current.control and not _same_control(trailer, current.control):
             current.problems.append(
                 Problem(
                     "transaction",
                     "3",
-                    f"SE02 {_element(se, 2)!r} does not match ST02 {current.control!r}",
+                    f"SE02 {trailer!r} does not match ST02 {current.control!r}",
                     position,
                     "SE",
                     2,
@@ -576,7 +594,7 @@ class _OpenSet:
         self.st, self.position, self.interchange, self.group = st, position, interchange, group
         self.segments = [st] if keep_segments else None
         self.count, self.problems = 1, []
-        self.control = _element(st, 2)
+        self.control = st[2].strip() if len(st) > 2 else ""
 
     def add(self, elements):
         self.count += 1
