@@ -28,7 +28,7 @@ class LogisticsShipmentIdentifier(models.Model):
     )
     value = fields.Char(required=True)
     match_value = fields.Char(
-        compute="_compute_match_value", store=True, index=True, help="The value as matched."
+        compute="_compute_match_value", store=True, help="The value as matched."
     )
     scope_backend_id = fields.Many2one(
         "logistics.backend",
@@ -54,13 +54,19 @@ class LogisticsShipmentIdentifier(models.Model):
     active = fields.Boolean(default=True, help="Retired when its number was reused.")
 
     def init(self):
+        # One active holder per number and scope. The number leads: resolution
+        # looks numbers up by value, and must find them fast even before
+        # PostgreSQL's statistics know the table has grown (a bulk import, a
+        # fresh database); led by company, the index was scanned whole.
         self.env.cr.execute(
             SQL(
                 """
-                CREATE UNIQUE INDEX IF NOT EXISTS logistics_shipment_identifier_scope_unique
+                DROP INDEX IF EXISTS logistics_shipment_identifier_scope_unique;
+                DROP INDEX IF EXISTS logistics_shipment_identifier__match_value_index;
+                CREATE UNIQUE INDEX IF NOT EXISTS logistics_shipment_identifier_number_unique
                     ON logistics_shipment_identifier (
-                        company_id, environment, kind_id, COALESCE(scope_backend_id, 0),
-                        COALESCE(scope_partner_id, 0), match_value)
+                        match_value, kind_id, COALESCE(scope_backend_id, 0),
+                        COALESCE(scope_partner_id, 0), company_id, environment)
                  WHERE active
                 """
             )
