@@ -162,6 +162,13 @@ class LogisticsEdiPartner(models.Model):
                     self.env._("Separators and terminator must be distinct punctuation.")
                 )
 
+    @api.onchange("standard")
+    def _onchange_standard(self):
+        """The version list holds both standards' versions: keep one of the standard chosen."""
+        for profile in self:
+            if (profile.standard == "edifact") != (profile.version == "D01B"):
+                profile.version = "D01B" if profile.standard == "edifact" else "004010"
+
     @api.depends("certification_ids")
     def _compute_certification_count(self):
         for profile in self:

@@ -1,4 +1,4 @@
-from odoo.tests import BaseCase, tagged
+from odoo.tests import BaseCase, Form, tagged
 
 from odoo.addons.logistics_canonical.tests.sandbox_server import SandboxServer
 
@@ -70,6 +70,14 @@ class TestContrlFlows(EdiCase):
         self.assertIn("UCM+M1+IFTSTA:D:01B:UN+7'", contrl.payload)
         self.assertIn("UCM+M2+IFTSTA:D:01B:UN+4+29'", contrl.payload)
         self.assertEqual(self.message(response).shipment_id.status, "delivered", "M1 applied")
+
+    def test_choosing_edifact_chooses_its_version(self):
+        self.profile.write({"standard": "x12", "version": "005010"})
+        with Form(self.profile) as form:
+            form.standard = "edifact"
+            self.assertEqual(form.version, "D01B")
+            form.standard = "x12"
+            self.assertEqual(form.version, "004010")
 
     def test_a_contrl_is_not_answered(self):
         body = [["UCI", "5", ["CARRIERHUB", "ZZZ"], ["SHIPPERINC", "ZZZ"], "7"]]
