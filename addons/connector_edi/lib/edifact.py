@@ -77,7 +77,6 @@ class Envelope(Findings):
     problems: list = field(default_factory=list)
     deviations: list = field(default_factory=list)
     bare: bool = False
-    padded: bool = False
     messages: int = 0
     groups: int = 0
 
@@ -227,6 +226,11 @@ class _Codec:
         return result
 
 
+def without_envelope(text):
+    """Does ``text`` start with a message that has no interchange around it?"""
+    return text.startswith("UNH") and text[3:4] != "" and not text[3].isalnum()
+
+
 def value(element, index=0):
     """Component ``index`` of an element (a plain string is its own component 0),
     trimmed: padding is layout, an all-blank value is empty."""
@@ -247,6 +251,7 @@ class Reader:
     def __iter__(self):
         interchange = group = message = None
         position = count = 0
+        padding_said = False
         for _delimiters, elements, notes in segments(self.source, self.chunk_size):
             tag = elements[0] if isinstance(elements[0], str) else elements[0][0]
             position += 1
@@ -262,8 +267,8 @@ class Reader:
                         warning=True,
                     )
                 )
-            if notes and interchange is not None and not interchange.padded:
-                interchange.padded = True  # said once per interchange, where first seen
+            if notes and interchange is not None and not padding_said:
+                padding_said = True  # once per interchange, where first seen
                 interchange.deviations.append(
                     Problem("interchange", "", PADDED_NOTE, position, tag, warning=True)
                 )
@@ -274,6 +279,7 @@ class Reader:
                     )
                     yield "interchange", interchange
                 interchange, group, message = Envelope(elements, position), None, None
+                padding_said = False
                 continue
             if interchange is None:
                 raise EdifactError(Problem("interchange", "14", f"{tag} before UNB", position, tag))

@@ -26,10 +26,11 @@ def identify(text):
     number: a digest of the data stands for the control number, so the same
     file sent twice is still one message."""
     stripped = text.lstrip(x12.FILLER)
-    if stripped.startswith("ISA"):
+    opening = _opening(stripped)
+    if opening == "ISA":
         _separators, isa, _length, _deviations = x12.read_isa(stripped[: x12.ISA_SCAN])
         return "x12", isa[6].strip(), isa[13].strip()
-    if stripped.startswith(("UNA", "UNB")):
+    if opening == "UNB":
         for _delimiters, elements, _notes in edifact.segments(stripped):
             if elements[0] == "UNB":
                 return (
@@ -38,31 +39,36 @@ def identify(text):
                     edifact.value(elements[5]) if len(elements) > 5 else "",
                 )
             break
-    bare = _bare_standard(stripped)
-    if bare:
-        return bare, "", "#" + hashlib.sha256(stripped.encode()).hexdigest()[:20]
+    if opening in ("ST", "UNH"):
+        digest = hashlib.sha256(stripped.encode()).hexdigest()[:20]
+        return STANDARDS[opening], "", f"#{digest}"
     raise ValueError(
         "neither X12 (ISA, or a bare GS/ST) nor EDIFACT (UNA/UNB, or a bare UNH): "
         f"the data starts with {stripped[:12]!r}"
     )
 
 
+# how data opens: an interchange, or a set or message without one
+STANDARDS = {"ISA": "x12", "ST": "x12", "UNB": "edifact", "UNH": "edifact"}
+
+
+def _opening(text):
+    """``ISA``, ``UNB`` (or UNA), ``ST`` (X12 without interchange), ``UNH``
+    (EDIFACT without interchange) or None, for ``text`` without leading filler."""
+    if text.startswith("ISA"):
+        return "ISA"
+    if text.startswith(("UNA", "UNB")):
+        return "UNB"
+    if x12.without_envelope(text):
+        return "ST"
+    if edifact.without_envelope(text):
+        return "UNH"
+    return None
+
+
 def standard(text):
     """``"x12"`` or ``"edifact"`` by how the data starts; None when neither."""
-    stripped = text.lstrip(x12.FILLER)
-    if stripped.startswith("ISA"):
-        return "x12"
-    if stripped.startswith(("UNA", "UNB")):
-        return "edifact"
-    return _bare_standard(stripped)
-
-
-def _bare_standard(text):
-    if text.startswith(("ST", "GS")) and text[2:3] and not text[2].isalnum():
-        return "x12"
-    if text.startswith("UNH") and text[3:4] and not text[3].isalnum():
-        return "edifact"
-    return None
+    return STANDARDS.get(_opening(text.lstrip(x12.FILLER)))
 
 
 def complete(text, bare_terminator=x12.DEFAULT_SEPARATORS.segment):
@@ -71,19 +77,19 @@ def complete(text, bare_terminator=x12.DEFAULT_SEPARATORS.segment):
     ``bare_terminator``)? A file without one was cut short, or is still being
     written."""
     stripped = text.strip(x12.FILLER)
-    bare = _bare_standard(stripped)
-    if stripped.startswith("ISA"):
+    opening = _opening(stripped)
+    if opening == "ISA":
         try:
             terminator = x12.read_isa(stripped[: x12.ISA_SCAN])[0].segment
         except x12.X12Error:
             return False
         trailers = ("IEA",)
-    elif bare == "x12":
+    elif opening == "ST":
         terminator, trailers = bare_terminator, ("SE", "GE")
     elif stripped.startswith("UNA") and len(stripped) >= 9:
         terminator, trailers = stripped[8], ("UNZ",)
     else:
         terminator = edifact.DEFAULT_DELIMITERS.segment
-        trailers = ("UNT",) if bare == "edifact" else ("UNZ",)
+        trailers = ("UNT",) if opening == "UNH" else ("UNZ",)
     last = stripped.rstrip(terminator + x12.FILLER).rsplit(terminator, 1)[-1]
     return last.strip(x12.FILLER).startswith(trailers)

@@ -51,8 +51,6 @@ LAYOUT_NOTES = {
     WRAPPED: "line breaks inside segments (wrapped at a fixed width): read as one stream",
     PADDED: "values padded with blanks: read trimmed",
 }
-# a set without its group: the functional identifier its GS would carry
-FUNCTIONAL_IDS = {"204": "SM", "210": "IM", "214": "QM", "990": "GF", "997": "FA"}
 
 
 class Separators(NamedTuple):
@@ -241,6 +239,11 @@ def read_isa(text):
     return Separators(element, component, repetition, terminator), elements, length, deviations
 
 
+def without_envelope(text):
+    """Does ``text`` start with a set or group that has no interchange around it?"""
+    return text.startswith(("ST", "GS")) and text[2:3] != "" and not text[2].isalnum()
+
+
 def _skip_line_breaks(text, index):
     while index < len(text) and text[index] in "\r\n":
         index += 1
@@ -271,7 +274,7 @@ def segments(source, chunk_size=CHUNK, bare=DEFAULT_SEPARATORS):
             buffer = (buffer + more).lstrip(FILLER)
         if not buffer:
             return
-        if buffer.startswith(("ST", "GS")) and not buffer[2:3].isalnum():
+        if without_envelope(buffer):
             separators = bare._replace(element=buffer[2])
         else:
             separators, isa, length, deviations = read_isa(buffer)
@@ -435,7 +438,7 @@ class Reader:
                     interchange.groups += 1
                 elif tag == "ST":
                     if group is None:
-                        group = self._bare_group(interchange, elements, position, separators)
+                        group = self._bare_group(interchange, position, separators)
                     current = _OpenSet(elements, position, interchange, group, self.keep_segments)
                 elif tag == "GE":
                     if group is None:
@@ -467,22 +470,14 @@ class Reader:
             interchange.problems.append(error.problem)
             yield from self._close_interchange(interchange, group, current, position, None)
 
-    def _bare_group(self, interchange, st, position, separators):
-        """A set outside a functional group: read in one made for it, which the
-        997 acknowledges under the set's functional identifier and control number."""
-        set_id = st[1].strip() if len(st) > 1 else ""
-        control = st[2].strip() if len(st) > 2 else ""
-        group = Envelope(
-            ["GS", FUNCTIONAL_IDS.get(set_id, ""), "", "", "", "", control],
-            position,
-            separators,
-            bare=True,
-        )
+    def _bare_group(self, interchange, position, separators):
+        """A set outside a functional group is read in one made for it; with no
+        group control number, it gets no 997."""
         interchange.deviations.append(
             _note("functional group envelope GS/GE missing", position, "ST")
         )
         interchange.groups += 1
-        return group
+        return Envelope(["GS"], position, separators, bare=True)
 
     def _close_set(self, current, se, position):
         if _int(se, 1) != current.count:

@@ -2,7 +2,6 @@ from collections import Counter
 
 from odoo import api, fields, models
 
-from odoo.addons.logistics_canonical.lib import event_schema
 from odoo.addons.logistics_integration.lib.errors import PermanentError
 
 from ..lib import edifact, headers, x12
@@ -94,13 +93,18 @@ class LogisticsEdiCertification(models.Model):
         text = headers.decode(attachment.raw or b"")
         try:
             standard, sender, control = headers.identify(text)
-            documents, deviations = self.env["logistics.processor.edi"]._read(
+            reading = self.env["logistics.processor.edi"]._read(
                 text, standard, partner, (sender, control)
             )
-            envelopes = _envelopes(text, standard, partner)
         except (ValueError, x12.X12Error, edifact.EdifactError, PermanentError) as error:
             return {**values, "outcome": "unreadable", "problems": str(error)}
-        values.update(standard=standard, **envelopes, **self._extracted(documents))
+        deviations = reading.deviations
+        values.update(
+            standard=standard,
+            interchange_count=reading.interchanges,
+            set_count=reading.sets,
+            **self._extracted(reading.documents),
+        )
         values["deviations"] = "\n".join(str(d) for d in deviations) or False
         values["deviation_count"] = len(deviations)
         values["outcome"] = (
@@ -122,7 +126,11 @@ class LogisticsEdiCertification(models.Model):
         unmapped = set()
         writer = x12.Writer(partner._separators(), newline=True)
         edifact_writer = edifact.Writer(newline=True)
-        mappings = self.env["logistics.code.mapping"].sudo()
+        # events are mapped as the processor maps them, for a message of this partner
+        processor = self.env["logistics.processor.edi"]
+        as_received = self.env["logistics.integration.message"].new(
+            {"backend_id": partner.backend_id.id}
+        )
         lists = {
             scheme.code: scheme.name
             for scheme in self.env["logistics.code.scheme"].sudo().search([])
@@ -132,15 +140,12 @@ class LogisticsEdiCertification(models.Model):
             if kind == "event":
                 event = document["event"]
                 shipments.append(event["shipment_ref"])
-                problems += [
-                    f"event {event['event_id']}: {error['message']}"
-                    for error in event_schema.errors(event)
-                ]
-                mapping = mappings._resolve(
-                    event["code_list"], event["source_code"], partner.backend_id
-                )
-                milestone = mapping.milestone_code_id.name
-                if not milestone:
+                mapped = processor._map(as_received, document)
+                milestone = mapped.get("milestone_code") and mapped["milestone_code"].name
+                if mapped["kind"] == "unmapped":
+                    if mapped["error"].code != "unmapped_code":
+                        problems.append(f"event {event['event_id']}: {mapped['error']}")
+                        continue
                     unmapped.add((event["code_list"], event["source_code"]))
                 statuses[
                     f"{event['source_code']} → {milestone or self.env._('unmapped')} "
@@ -172,7 +177,7 @@ class LogisticsEdiCertification(models.Model):
                 acks.append("".join(edifact_writer.segment(*seg) for seg in document["body"]))
             elif kind == "rejected":
                 problems.append(f"{document['what']}: " + "; ".join(document["problems"]))
-                rejected_sets += not document["what"].startswith("interchange")
+                rejected_sets += not document["envelope"]
         return {
             "shipments": ", ".join(dict.fromkeys(shipments)) or False,
             "shipment_count": len(set(shipments)),
@@ -186,18 +191,6 @@ class LogisticsEdiCertification(models.Model):
             "problems": "\n".join(problems) or False,
             "rejected_sets": rejected_sets,
         }
-
-
-def _envelopes(text, standard, partner):
-    """How many interchanges and sets (messages) a file holds."""
-    if standard == "x12":
-        kinds = Counter(kind for kind, _item in x12.Reader(text, separators=partner._separators()))
-    else:
-        kinds = Counter(kind for kind, _item in edifact.Reader(text))
-    return {
-        "interchange_count": kinds["interchange"],
-        "set_count": kinds["set"] + kinds["message"],
-    }
 
 
 class LogisticsEdiCertificationFile(models.Model):

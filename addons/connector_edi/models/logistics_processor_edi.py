@@ -1,4 +1,6 @@
 import logging
+from collections import Counter
+from typing import NamedTuple
 
 from odoo import fields, models
 
@@ -10,6 +12,15 @@ from ..lib import edifact_messages as em
 from ..lib import x12_sets as tx
 
 _logger = logging.getLogger(__name__)
+
+
+class Reading(NamedTuple):
+    """What reading an interchange file gave."""
+
+    documents: list  # what it asks of the processor
+    deviations: list  # what reading it forgave
+    interchanges: int
+    sets: int  # transaction sets or messages
 
 
 class LogisticsProcessorEdi(models.AbstractModel):
@@ -51,18 +62,18 @@ class LogisticsProcessorEdi(models.AbstractModel):
             raise PermanentError(
                 f"backend {message.backend_id.code} has no EDI profile", code="no_edi_profile"
             )
-        documents, deviations = self._read(
+        reading = self._read(
             message.payload,
             message.payload_format,
             profile,
             (message.edi_sender or "", message.edi_control or ""),
         )
-        self._report_deviations(message, deviations)
-        return documents
+        self._report_deviations(message, reading.deviations)
+        return reading.documents
 
     def _read(self, payload, standard, profile, identity):
-        """``(documents, deviations)``: what an interchange asks of the processor,
-        and what reading it forgave. Applies nothing: partner certification reads
+        """The Reading of an interchange file: what it asks of the processor, and
+        what reading it forgave. Applies nothing: partner certification reads
         sample files through here too. ``identity`` is the file's (sender,
         control number), which stand in for missing envelopes."""
         try:
@@ -83,8 +94,9 @@ class LogisticsProcessorEdi(models.AbstractModel):
             ) from error
 
     def _read_x12(self, payload, profile, identity):
-        documents, deviations = [], []
+        documents, deviations, counts = [], [], Counter()
         for kind, item in x12.Reader(payload, separators=profile._separators()):
+            counts[kind] += 1
             if kind == "set":
                 documents += self._x12_set_documents(profile, item, identity)
             elif kind == "group" and item[1] != "FA" and profile.send_997 and not item.bare:
@@ -98,7 +110,9 @@ class LogisticsProcessorEdi(models.AbstractModel):
                     item.problems.append(usage_problem)
                 documents += [{"kind": "ta1_in", "ta1": ta1} for ta1 in item.ta1s]
                 if item.problems:
-                    documents.append(self._rejected(f"interchange {item.control}", item.problems))
+                    documents.append(
+                        self._rejected(f"interchange {item.control}", item.problems, envelope=True)
+                    )
                 # ISA14 "1": the sender asks for a TA1. An interchange holding
                 # only TA1s is itself an acknowledgment: answering it would
                 # start an endless exchange.
@@ -107,7 +121,7 @@ class LogisticsProcessorEdi(models.AbstractModel):
                         {"kind": "ta1", "ta1": tx.build_ta1(item), "control": item.control}
                     )
             deviations += item.deviations
-        return documents, deviations
+        return Reading(documents, deviations, counts["interchange"], counts["set"])
 
     def _report_deviations(self, message, deviations):
         """What reading forgave, where the admin sees it: on the message and in
@@ -192,16 +206,25 @@ class LogisticsProcessorEdi(models.AbstractModel):
         ]
 
     @staticmethod
-    def _rejected(what, problems):
-        return {"kind": "rejected", "what": what, "problems": [str(p) for p in problems]}
+    def _rejected(what, problems, envelope=False):
+        """``envelope``: the interchange itself was refused, not one of its sets."""
+        return {
+            "kind": "rejected",
+            "what": what,
+            "problems": [str(p) for p in problems],
+            "envelope": envelope,
+        }
 
     def _read_edifact(self, payload, profile, identity):
-        documents, deviations, answered = [], [], []
+        documents, deviations, answered, counts = [], [], [], Counter()
         for kind, item in edifact.Reader(payload):
+            counts[kind] += 1
             if kind == "interchange":
                 deviations += item.deviations
                 if item.problems:
-                    documents.append(self._rejected(f"interchange {item.control}", item.problems))
+                    documents.append(
+                        self._rejected(f"interchange {item.control}", item.problems, envelope=True)
+                    )
                 # a CONTRL is not answered: that would start an endless exchange
                 if (
                     profile.send_contrl
@@ -246,7 +269,7 @@ class LogisticsProcessorEdi(models.AbstractModel):
                 else f"{edifact.value(interchange[2])}:{interchange.control}:{item.reference}"
             )
             documents += self._documents(message_type, data, origin, item.deviations, profile)
-        return documents, deviations
+        return Reading(documents, deviations, counts["interchange"], counts["message"])
 
     # --- map --------------------------------------------------------------------
 
@@ -326,16 +349,16 @@ class LogisticsProcessorEdi(models.AbstractModel):
         if profile.customer_id and not shipment.customer_id:
             shipment.customer_id = profile.customer_id
         shipment._apply_tender_stops(tender["stops"])
-        if document.get("deviations"):  # business rules and layout: for the planner to see
-            shipment.message_post(
-                body=self.env._(
-                    "Tender %(origin)s was read with deviations: %(deviations)s",
-                    origin=document["origin"],
-                    deviations="; ".join(document["deviations"]),
-                )
-            )
         if not shipment.milestone_ids.filtered(lambda m: m.code == "TENDERED"):
             self._milestone(message, shipment, "TENDERED", origin=document["origin"])
+            if document.get("deviations"):  # business rules, layout: for the planner, once
+                shipment.message_post(
+                    body=self.env._(
+                        "Tender %(origin)s was read with deviations: %(deviations)s",
+                        origin=document["origin"],
+                        deviations="; ".join(document["deviations"]),
+                    )
+                )
         if profile.auto_accept_tenders:
             shipment._answer_tender(True, message)
         return shipment
