@@ -223,6 +223,7 @@ class TestShipmentIdentity(ApiCase):
         load_b.pro_number = False
         wizard.action_merge()
         self.assertEqual((load_b.active, load_b.merged_into_id), (False, load_a))
+        self.assertEqual(load_b.status, "tendered", "the absorbed keeps what it showed")
         self.assertEqual(load_a.milestone_ids.mapped("code"), ["DISPATCHED", "TENDERED"])
         self.assertEqual(load_a.stop_ids, stop_a, "one pickup stop, not two")
         self.assertEqual(load_a.milestone_ids.stop_id, stop_a, "B's milestone follows to A's stop")
