@@ -1,5 +1,5 @@
 from odoo.exceptions import UserError
-from odoo.tests import tagged
+from odoo.tests import Form, tagged
 
 from .common_api import ApiCase
 
@@ -210,7 +210,11 @@ class TestShipmentIdentity(ApiCase):
         self.assertEqual(load_a.status, "dispatched", "nothing was guessed")
 
         action = conflict.action_merge_candidates()
-        wizard = self.env[action["res_model"]].with_context(**action["context"]).create({})
+        Wizard = self.env[action["res_model"]].with_context(**action["context"])
+        with Form(Wizard) as dialog:  # as the dialog opens it, onchange and all
+            self.assertEqual(dialog.survivor_id, load_a)
+            self.assertFalse(dialog.differences)
+        wizard = Wizard.create({})
         self.assertEqual(wizard.survivor_id, load_a, "the oldest stays by default")
         self.assertFalse(wizard.differences, "one has a PRO, the other a BOL: no disagreement")
         load_b.pro_number = "PRO-B"

@@ -34,7 +34,8 @@ class LogisticsShipmentMerge(models.TransientModel):
                     shipment.name: shipment[name].display_name
                     if field.relational
                     else shipment[name]
-                    for shipment in wizard.shipment_ids.sorted("id")
+                    # in the dialog the shipments are new records: order by the real ids
+                    for shipment in wizard.shipment_ids.sorted(lambda s: s._origin.id)
                     if shipment[name]
                 }
                 if len(set(values.values())) > 1:
