@@ -41,6 +41,13 @@ class LogisticsFreightCharge(models.Model):
         required=True,
         default="manual",
     )
+    charge_stage = fields.Selection(
+        [("quoted", "Quoted"), ("final", "Final")],
+        string="Stage",
+        required=True,
+        default="final",
+        help="Quoted: what was agreed before the move; final: what is billed.",
+    )
     backend_id = fields.Many2one("logistics.backend", string="Source Backend", ondelete="set null")
     validation_state = fields.Selection(
         [

@@ -180,6 +180,7 @@ class LogisticsProcessorEvent(models.AbstractModel):
             "reason_text": reason.get("text"),
             "backend_id": message.backend_id.id,
             "source_code": event.get("source_code") or event.get("code"),
+            "source_text": event.get("source_text"),
             "source_event_id": event.get("event_id"),
             "document_ref": (event.get("pod") or {}).get("document_ref"),
             "message_id": message.id,

@@ -25,10 +25,16 @@ UPSERT = """
 
 def count(connection_params, backend_id, hits):
     """Add ``hits``; return ``(hits this minute, seconds left in the minute)``."""
+    return execute(connection_params, UPSERT, [backend_id, hits])
+
+
+def execute(connection_params, query, args):
+    """Run one counting statement on the counters' own connection; its row.
+    (Other counters, e.g. carrier quotas, bring their own table and upsert.)"""
     connection = _connection(connection_params)
     try:
         with connection.cursor() as cursor:
-            cursor.execute(UPSERT, [backend_id, hits])
+            cursor.execute(query, args)
             return cursor.fetchone()
     except psycopg2.Error:
         _forget(connection_params)

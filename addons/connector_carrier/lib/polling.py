@@ -1,0 +1,77 @@
+"""Stage-adaptive polling: when to ask a carrier about a tracking number next.
+
+Carriers are polled under quotas, and most polls of a parcel return nothing
+new. The interval follows the parcel's stage and age: rarely before the first
+scan, every few hours in transit (backing off while nothing changes, back to
+the base interval on each new event), often on the delivery day and once out
+for delivery, one confirmation poll after delivery (the POD often comes later),
+and retirement after some days without any event.
+"""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+# Stages (see taxonomy.stage_of)
+PENDING, IN_TRANSIT, OUT_FOR_DELIVERY, INCIDENT, DELIVERED, FINAL = (
+    "pending",
+    "in_transit",
+    "out_for_delivery",
+    "incident",
+    "delivered",
+    "final",
+)
+
+
+@dataclass(frozen=True)
+class Policy:
+    """Intervals in minutes; ``retire_days`` of silence end the polling. With
+    ``safety_hours`` (a carrier that pushes webhooks) a number is polled only
+    when its webhooks have been silent that long, and once after delivery."""
+
+    pending: int = 720
+    in_transit: int = 240
+    in_transit_max: int = 720
+    backoff: float = 1.5
+    delivery_day: int = 60
+    out_for_delivery: int = 30
+    incident: int = 120
+    confirmation: int = 240
+    retire_days: int = 10
+    safety_hours: int = 0
+
+
+@dataclass(frozen=True)
+class Decision:
+    """The next poll (None: stop polling) and why, for the tracking form."""
+
+    at: object
+    reason: str
+
+
+def next_poll(policy, stage, now, since, quiet_polls=0, eta=None, confirmed=False):
+    """When to poll next. ``since`` is the last event (or the registration when
+    there was none), ``quiet_polls`` the polls since the last new event, ``eta``
+    the carrier's estimated delivery, ``confirmed`` whether the confirmation
+    poll after delivery was made."""
+    if stage == FINAL or (stage == DELIVERED and confirmed):
+        return Decision(None, "done")
+    if stage == DELIVERED:
+        return Decision(now + timedelta(minutes=policy.confirmation), "confirm delivery (POD)")
+    if now - since > timedelta(days=policy.retire_days):
+        return Decision(None, f"no event for {policy.retire_days} days")
+    if policy.safety_hours:
+        # silent since the last event, or since the last safety poll found nothing
+        start = now if quiet_polls else since
+        return Decision(
+            max(start + timedelta(hours=policy.safety_hours), now), "safety poll (webhooks silent)"
+        )
+    if stage == OUT_FOR_DELIVERY:
+        return Decision(now + timedelta(minutes=policy.out_for_delivery), "out for delivery")
+    if eta and eta.date() <= now.date() and stage != PENDING:
+        return Decision(now + timedelta(minutes=policy.delivery_day), "delivery day")
+    if stage == INCIDENT:
+        return Decision(now + timedelta(minutes=policy.incident), "incident")
+    if stage == PENDING:
+        return Decision(now + timedelta(minutes=policy.pending), "waiting for the first scan")
+    minutes = min(policy.in_transit * policy.backoff**quiet_polls, policy.in_transit_max)
+    return Decision(now + timedelta(minutes=minutes), "in transit")
