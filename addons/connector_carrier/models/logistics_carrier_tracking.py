@@ -145,7 +145,7 @@ class LogisticsCarrierTracking(models.Model):
             return current
         if current:
             current._retire_recycled(ship_date)
-        ref = f"{number}@{ship_date.isoformat()}"
+        ref = self._new_ref(backend, number, ship_date)
         details = {"mode": "parcel"}
         if backend.partner_id.logistics_scac:
             details["carrier_scac"] = backend.partner_id.logistics_scac
@@ -172,6 +172,14 @@ class LogisticsCarrierTracking(models.Model):
         )
         tracking._reschedule()
         return tracking
+
+    def _new_ref(self, backend, number, ship_date):
+        """Number and ship date, unique among this carrier's rows (archived too)."""
+        ref = f"{number}@{ship_date.isoformat()}"
+        taken = self.with_context(active_test=False).search_count(
+            [("backend_id", "=", backend.id), ("shipment_ref", "=like", f"{ref}%")]
+        )
+        return f"{ref}/{taken + 1}" if taken else ref
 
     def _recycled_by(self, ship_date):
         """Is a parcel shipped on ``ship_date`` another one under the same number?"""

@@ -165,10 +165,15 @@ class TestCarrierPolling(CarrierCase):
         self.poll_now()
         old_shipment = old.shipment_id
         self.assertEqual(old_shipment.status, "delivered")
-        # 200 days later the carrier hands out the same number again
-        old.last_event_at = fields.Datetime.now() - timedelta(days=200)
+        # as if that was 200 days ago: the carrier now hands out the same number again
+        old.write(
+            {
+                "ship_date": fields.Date.today() - timedelta(days=200),
+                "last_event_at": fields.Datetime.now() - timedelta(days=199),
+            }
+        )
         identifier = old_shipment.identifier_ids.filtered(lambda i: i.value == "PKI1")
-        identifier.last_seen = fields.Datetime.now() - timedelta(days=200)
+        identifier.last_seen = fields.Datetime.now() - timedelta(days=199)
         new = self.env["logistics.carrier.tracking"]._track(self.carrier, "PKI1")
         self.assertNotEqual(new, old)
         self.assertNotEqual(new.shipment_id, old_shipment)
