@@ -93,6 +93,8 @@ class CarrierWebhookApi(IntegrationController):
             raise ApiError(
                 404,
                 "unknown_carrier",
-                f"no carrier backend {code!r}" if not backends else f"carrier code {code!r} is ambiguous",
+                f"no carrier backend {code!r}"
+                if not backends
+                else f"carrier code {code!r} is ambiguous",
             )
         return backends

@@ -148,7 +148,7 @@ class Mapping:
         """The tracking documents of a poll answer or webhook body (``source``
         is ``poll`` or ``webhook``): a list of dicts."""
         found = self._get(f"{source}_items", body)
-        if found is None and isinstance(body, (dict, list)):
+        if found is None and isinstance(body, dict | list):
             found = body  # the body is the document (or the list of them)
         items = found if isinstance(found, list) else [found]
         return [item for item in items if isinstance(item, dict)]
@@ -157,7 +157,7 @@ class Mapping:
         number = self._get("number", document)
         return str(number).strip() if number not in (None, "") else ""
 
-    def read(self, document):
+    def parse(self, document):
         """One tracking document as a :class:`Tracking`."""
         deviations = []
         tracking = Tracking(number=self.number_of(document), deviations=deviations)
@@ -212,7 +212,7 @@ class Mapping:
 
 
 def _text(value):
-    if value is None or isinstance(value, (dict, list)):
+    if value is None or isinstance(value, dict | list):
         return ""
     return str(value).strip()
 
@@ -226,7 +226,7 @@ def _list(value):
 def _number(value):
     if isinstance(value, bool):
         return None
-    if isinstance(value, (int, float)):
+    if isinstance(value, int | float):
         return float(value)
     try:
         return float(str(value).strip().replace(",", ""))
@@ -241,7 +241,7 @@ def _time(value, where, deviations):
         return None
     if isinstance(value, datetime):
         moment = value
-    elif isinstance(value, (int, float)) and not isinstance(value, bool):
+    elif isinstance(value, int | float) and not isinstance(value, bool):
         return datetime.fromtimestamp(value, timezone.utc)
     else:
         text = str(value).strip()

@@ -55,23 +55,31 @@ def next_poll(policy, stage, now, since, quiet_polls=0, eta=None, confirmed=Fals
     poll after delivery was made."""
     if stage == FINAL or (stage == DELIVERED and confirmed):
         return Decision(None, "done")
-    if stage == DELIVERED:
-        return Decision(now + timedelta(minutes=policy.confirmation), "confirm delivery (POD)")
-    if now - since > timedelta(days=policy.retire_days):
+    if stage != DELIVERED and now - since > timedelta(days=policy.retire_days):
         return Decision(None, f"no event for {policy.retire_days} days")
-    if policy.safety_hours:
+    if policy.safety_hours and stage != DELIVERED:
         # silent since the last event, or since the last safety poll found nothing
         start = now if quiet_polls else since
         return Decision(
             max(start + timedelta(hours=policy.safety_hours), now), "safety poll (webhooks silent)"
         )
-    if stage == OUT_FOR_DELIVERY:
-        return Decision(now + timedelta(minutes=policy.out_for_delivery), "out for delivery")
-    if eta and eta.date() <= now.date() and stage != PENDING:
-        return Decision(now + timedelta(minutes=policy.delivery_day), "delivery day")
-    if stage == INCIDENT:
-        return Decision(now + timedelta(minutes=policy.incident), "incident")
-    if stage == PENDING:
-        return Decision(now + timedelta(minutes=policy.pending), "waiting for the first scan")
-    minutes = min(policy.in_transit * policy.backoff**quiet_polls, policy.in_transit_max)
-    return Decision(now + timedelta(minutes=minutes), "in transit")
+    minutes, reason = _interval(policy, stage, now, quiet_polls, eta)
+    return Decision(now + timedelta(minutes=minutes), reason)
+
+
+def _interval(policy, stage, now, quiet_polls, eta):
+    """Minutes to the next poll of a number still followed, and why."""
+    delivery_day = eta and eta.date() <= now.date() and stage in (IN_TRANSIT, INCIDENT)
+    by_stage = {
+        DELIVERED: (policy.confirmation, "confirm delivery (POD)"),
+        OUT_FOR_DELIVERY: (policy.out_for_delivery, "out for delivery"),
+        INCIDENT: (policy.incident, "incident"),
+        PENDING: (policy.pending, "waiting for the first scan"),
+        IN_TRANSIT: (
+            min(policy.in_transit * policy.backoff**quiet_polls, policy.in_transit_max),
+            "in transit",
+        ),
+    }
+    if delivery_day:
+        return min(policy.delivery_day, by_stage[stage][0]), "delivery day"
+    return by_stage[stage]

@@ -35,21 +35,29 @@ def fetch(wsdl_url, operation, numbers, username="", password="", timeout=(5, 30
         client = _client(wsdl_url, username, password, timeout)
         method = getattr(client.service, operation)
     except AttributeError as error:
-        raise CarrierRefused(f"the WSDL has no operation {operation!r}", code="no_operation") from error
+        raise CarrierRefused(
+            f"the WSDL has no operation {operation!r}", code="no_operation"
+        ) from error
     try:
         return serialize_object(method(numbers=list(numbers)), target_cls=dict)
     except Fault as fault:
         code = (fault.code or "").rpartition(":")[2].lower()
         if code in ("client", "sender"):
-            raise CarrierRefused(f"SOAP fault: {fault.message}", code="soap_client_fault") from fault
-        raise CarrierUnavailable(f"SOAP fault: {fault.message}", code="soap_server_fault") from fault
+            raise CarrierRefused(
+                f"SOAP fault: {fault.message}", code="soap_client_fault"
+            ) from fault
+        raise CarrierUnavailable(
+            f"SOAP fault: {fault.message}", code="soap_server_fault"
+        ) from fault
     except TransportError as error:
         status = error.status_code or 0
         if 400 <= status < 500 and status not in (408, 429):
             raise CarrierRefused(f"HTTP {status}", code=f"http_{status}") from error
         raise CarrierUnavailable(f"HTTP {status}", code=f"http_{status}") from error
     except requests.RequestException as error:
-        raise CarrierUnavailable(f"{type(error).__name__} reaching the carrier", code="unreachable") from error
+        raise CarrierUnavailable(
+            f"{type(error).__name__} reaching the carrier", code="unreachable"
+        ) from error
     except (etree.XMLSyntaxError, ZeepError) as error:
         raise BadAnswer(f"unreadable SOAP answer: {error}", str(error)) from error
 

@@ -200,7 +200,9 @@ class LogisticsBackend(models.Model):
                 "backend_id": self.id,
                 "mapping": self.carrier_mapping or json.dumps(mapping.DEFAULT, indent=2),
                 "sample": last.payload or False,
-                "source": "poll" if (last.idempotency_key or "poll:").startswith("poll:") else "webhook",
+                "source": "poll"
+                if (last.idempotency_key or "poll:").startswith("poll:")
+                else "webhook",
             }
         )
         return {

@@ -69,8 +69,9 @@ class LogisticsCarrierCode(models.Model):
     def _note_unmapped(self, backend, codes_and_texts):
         """Add the codes not in the table yet, unmapped, with the carrier's text."""
         known = set(
-            self.search([("backend_id", "=", backend.id), ("code", "in", list(codes_and_texts))])
-            .mapped("code")
+            self.search(
+                [("backend_id", "=", backend.id), ("code", "in", list(codes_and_texts))]
+            ).mapped("code")
         )
         self.create(
             [

@@ -95,9 +95,7 @@ class LogisticsCarrierTracking(models.Model):
     poll_reason = fields.Char(string="Why Then", readonly=True)
     poll_count = fields.Integer(string="Polls", readonly=True)
     quiet_polls = fields.Integer(readonly=True, help="Polls in a row that brought nothing new.")
-    confirmed = fields.Boolean(
-        readonly=True, help="The confirmation poll after delivery was made."
-    )
+    confirmed = fields.Boolean(readonly=True, help="The confirmation poll after delivery was made.")
     lease_until = fields.Datetime(readonly=True, copy=False)
     digest = fields.Char(readonly=True, copy=False, help="Of the last answer handed to the door.")
     error = fields.Text(readonly=True)
@@ -133,9 +131,10 @@ class LogisticsCarrierTracking(models.Model):
     # --- registering numbers ------------------------------------------------------
 
     @api.model
-    def _track(self, backend, number, ship_date=None, picking=None):
-        """The tracking row of ``number`` at ``backend``, created (with its
-        shipment) when the number is new or recycled."""
+    def _track(self, backend, number, ship_date=None, picking=None, shipment=None):
+        """The tracking row of ``number`` at ``backend``, created when the
+        number is new or recycled, for ``shipment`` (else the shipment the
+        number names, or a new one)."""
         number = number.strip()
         ship_date = ship_date or fields.Date.context_today(self)
         current = self.search([("backend_id", "=", backend.id), ("number", "=", number)], limit=1)
@@ -146,19 +145,19 @@ class LogisticsCarrierTracking(models.Model):
         if current:
             current._retire_recycled(ship_date)
         ref = self._new_ref(backend, number, ship_date)
-        details = {"mode": "parcel"}
-        if backend.partner_id.logistics_scac:
-            details["carrier_scac"] = backend.partner_id.logistics_scac
-        shipment = self.env["logistics.shipment.identity"]._resolve(
-            backend,
-            [
-                {
-                    "shipment_ref": ref,
-                    "identifiers": [{"type": "tracking", "value": number}],
-                    "shipment": details,
-                }
-            ],
-        )[ref]
+        Identity = self.env["logistics.shipment.identity"]
+        if shipment:
+            Identity._bind_refs(backend, {ref: shipment})
+        else:
+            details = {"mode": "parcel"}
+            if backend.partner_id.logistics_scac:
+                details["carrier_scac"] = backend.partner_id.logistics_scac
+            event = {
+                "shipment_ref": ref,
+                "identifiers": [{"type": "tracking", "value": number}],
+                "shipment": details,
+            }
+            shipment = Identity._resolve(backend, [event])[ref]
         shipment._fill_blanks({"carrier_id": backend.partner_id.id, "pro_number": number})
         tracking = self.create(
             {
@@ -172,6 +171,25 @@ class LogisticsCarrierTracking(models.Model):
         )
         tracking._reschedule()
         return tracking
+
+    @api.model
+    def _carrier_backend(self, shipment):
+        """The tracked carrier backend of the shipment's carrier, if any."""
+        if not shipment.carrier_id:
+            return self.env["logistics.backend"]
+        return (
+            self.env["logistics.backend"]
+            .sudo()
+            .search(
+                [
+                    ("kind", "=", "carrier"),
+                    ("partner_id", "=", shipment.carrier_id.commercial_partner_id.id),
+                    ("company_id", "=", shipment.company_id.id),
+                    ("environment", "=", shipment.environment),
+                ],
+                limit=1,
+            )
+        )
 
     def _new_ref(self, backend, number, ship_date):
         """Number and ship date, unique among this carrier's rows (archived too)."""
@@ -298,8 +316,10 @@ class LogisticsCarrierTracking(models.Model):
         """Job: ask the carrier about a batch of numbers, hand what changed to
         the door, schedule each number's next poll."""
         backend = self.env["logistics.backend"].browse(backend_id).exists()
-        trackings = self.browse(tracking_ids).exists().filtered(
-            lambda t: t.active and t.state == "tracking"
+        trackings = (
+            self.browse(tracking_ids)
+            .exists()
+            .filtered(lambda t: t.active and t.state == "tracking")
         )
         if not backend or not trackings:
             return "nothing to poll"
@@ -337,7 +357,7 @@ class LogisticsCarrierTracking(models.Model):
                 "poll_count": tracking.poll_count + 1,
                 "confirmed": tracking.confirmed or tracking.stage == polling.DELIVERED,
             }
-            error = mapping.read(document).error if document else ""
+            error = mapping.parse(document).error if document else ""
             if error:
                 problems += 1
                 vals.update(state="no_update", error=error, next_poll_at=False)
@@ -426,7 +446,12 @@ class LogisticsCarrierTracking(models.Model):
             return self._unavailable(backend, trackings, error)
         if len(trackings) == 1:
             trackings.write(
-                {"state": "no_update", "error": str(error), "lease_until": False, "next_poll_at": False}
+                {
+                    "state": "no_update",
+                    "error": str(error),
+                    "lease_until": False,
+                    "next_poll_at": False,
+                }
             )
             return f"{trackings.number} refused: {error}"
         half = len(trackings) // 2
@@ -470,8 +495,11 @@ class LogisticsCarrierTracking(models.Model):
             raise RetryableJobError(str(error), seconds=300) from error
         except pod_download.PodRefused as error:
             self.shipment_id.message_post(
-                body=self.env._("The carrier's POD of %(number)s could not be fetched: %(error)s",
-                                number=self.number, error=error)
+                body=self.env._(
+                    "The carrier's POD of %(number)s could not be fetched: %(error)s",
+                    number=self.number,
+                    error=error,
+                )
             )
             return str(error)
         attachment = self.env["ir.attachment"].create(
@@ -488,7 +516,9 @@ class LogisticsCarrierTracking(models.Model):
         self.env["logistics.milestone"].create(
             {
                 "shipment_id": self.shipment_id.id,
-                "milestone_code_id": self.env["logistics.milestone.code"]._by_code("POD_RECEIVED").id,
+                "milestone_code_id": self.env["logistics.milestone.code"]
+                ._by_code("POD_RECEIVED")
+                .id,
                 "event_time": fields.Datetime.now(),
                 "backend_id": self.backend_id.id,
                 "source_event_id": f"{self.number}:pod",

@@ -57,7 +57,7 @@ class LogisticsProcessorCarrier(models.AbstractModel):
         candidates = mapping.documents(document, "webhook") + mapping.documents(document, "poll")
         for found in candidates:
             if mapping.number_of(found) == message.subject_ref:
-                return [mapping.read(found)]
+                return [mapping.parse(found)]
         raise PermanentError(
             f"no tracking document for {message.subject_ref} in the payload", code="no_document"
         )

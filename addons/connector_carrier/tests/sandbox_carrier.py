@@ -17,6 +17,7 @@ clock, so a benchmark can run days of a parcel's life in seconds.
 Not imported by Odoo: plain Python, standard library plus requests and lxml.
 """
 
+import importlib.util
 import json
 import random
 import threading
@@ -24,6 +25,7 @@ import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 from xml.sax.saxutils import escape
 
@@ -233,35 +235,58 @@ class _Handler(BaseHTTPRequestHandler):
         self.wfile.write(data)
 
     def do_GET(self):
+        path = urlsplit(self.path).path
+        if path == "/soap":
+            self._send(200, _wsdl(f"{self.carrier.url}/soap"), "text/xml")
+        elif path == "/hostile":
+            self._send(200, HOSTILE_WSDL, "text/xml")
+        elif path.startswith("/pod/"):
+            self._send(200, POD_PDF, "application/pdf")
+        elif path == "/v1/tracking":
+            self.carrier.requests += 1
+            self._send(*self._tracking_answer())
+        else:
+            self._send(404, '{"error": "not found"}')
+
+    def _tracking_answer(self):
+        """``(status, body[, content type, headers])`` of a tracking request."""
         carrier = self.carrier
-        parts = urlsplit(self.path)
-        if parts.path == "/soap":
-            return self._send(200, _wsdl(f"{carrier.url}/soap"), "text/xml")
-        if parts.path == "/hostile":
-            return self._send(200, HOSTILE_WSDL, "text/xml")
-        if parts.path.startswith("/pod/"):
-            return self._send(200, POD_PDF, "application/pdf")
-        if parts.path != "/v1/tracking":
-            return self._send(404, '{"error": "not found"}')
-        carrier.requests += 1
-        if carrier.token and self.headers.get("Authorization") != f"Bearer {carrier.token}":
-            return self._send(401, '{"error": "bad credentials"}')
-        if carrier._over_quota():
-            return self._send(429, '{"error": "quota"}', headers={"Retry-After": "1"})
-        if carrier._take_fault("http_429"):
-            return self._send(429, '{"error": "daily quota"}', headers={"Retry-After": "120"})
+        numbers = [
+            n for n in parse_qs(urlsplit(self.path).query).get("numbers", [""])[0].split(",") if n
+        ]
         time.sleep(carrier.faults.get("slow", 0))
-        if carrier._take_fault("http_500"):
-            return self._send(500, '{"error": "internal"}')
-        if carrier._take_fault("malformed"):
-            return self._send(200, '{"trackings": [{"tracking_number": ')
-        numbers = [n for n in parse_qs(parts.query).get("numbers", [""])[0].split(",") if n]
-        if not numbers or len(numbers) > carrier.batch_max:
-            return self._send(400, json.dumps({"error": f"1 to {carrier.batch_max} numbers"}))
-        if any(not number.isalnum() for number in numbers):
-            return self._send(400, '{"error": "malformed tracking number"}')
-        trackings = [carrier.document(number) for number in numbers]
-        return self._send(200, json.dumps({"trackings": trackings}))
+        refusals = [
+            (
+                lambda: carrier.token
+                and self.headers.get("Authorization") != f"Bearer {carrier.token}",
+                (401, '{"error": "bad credentials"}'),
+            ),
+            (
+                carrier._over_quota,
+                (429, '{"error": "quota"}', "application/json", {"Retry-After": "1"}),
+            ),
+            (
+                lambda: carrier._take_fault("http_429"),
+                (429, '{"error": "daily quota"}', "application/json", {"Retry-After": "120"}),
+            ),
+            (lambda: carrier._take_fault("http_500"), (500, '{"error": "internal"}')),
+            (
+                lambda: carrier._take_fault("malformed"),
+                (200, '{"trackings": [{"tracking_number": '),
+            ),
+            (
+                lambda: not numbers or len(numbers) > carrier.batch_max,
+                (400, json.dumps({"error": f"1 to {carrier.batch_max} numbers"})),
+            ),
+            (
+                lambda: any(not number.isalnum() for number in numbers),
+                (400, '{"error": "malformed tracking number"}'),
+            ),
+        ]
+        for refused, answer in refusals:
+            if refused():
+                return answer
+        return 200, json.dumps({"trackings": [carrier.document(number) for number in numbers]})
 
     def do_POST(self):
         carrier = self.carrier
@@ -281,18 +306,13 @@ class _Handler(BaseHTTPRequestHandler):
 
 
 def _signature_lib():
-    """The addon's signature code, inside Odoo or from a plain script."""
-    try:
-        from odoo.addons.connector_carrier.lib import webhook_signature  # noqa: PLC0415
-    except ImportError:
-        import importlib.util  # noqa: PLC0415
-        from pathlib import Path  # noqa: PLC0415
-
-        path = Path(__file__).resolve().parents[1] / "lib" / "webhook_signature.py"
-        spec = importlib.util.spec_from_file_location("carrier_webhook_signature", path)
-        webhook_signature = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(webhook_signature)
-    return webhook_signature
+    """The addon's signature code, loaded from its file: the sandbox also runs
+    as a plain script beside Odoo (the demo, the benchmark)."""
+    path = Path(__file__).resolve().parents[1] / "lib" / "webhook_signature.py"
+    spec = importlib.util.spec_from_file_location("carrier_webhook_signature", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def _soap_answer(documents):

@@ -20,7 +20,9 @@ class TestWebhookSignature(BaseCase):
         self.check("hmac_base64", headers, header="X-Sig")
         # the same JSON, re-serialized, is not what was signed
         with self.assertRaises(webhook_signature.SignatureError):
-            self.check("hmac_base64", headers, header="X-Sig", body=b'{"data":{"tracking_number":"1Z1"}}')
+            self.check(
+                "hmac_base64", headers, header="X-Sig", body=b'{"data":{"tracking_number":"1Z1"}}'
+            )
         with self.assertRaises(webhook_signature.SignatureError):
             self.check("hmac_base64", {}, header="X-Sig")
 
@@ -30,14 +32,20 @@ class TestWebhookSignature(BaseCase):
         # the carrier still signs with the previous secret while we rotate
         self.check("hmac_hex", {"S": signed}, secrets=("new", "old"), header="S", prefix="sha256=")
         with self.assertRaises(webhook_signature.SignatureError):
-            self.check("hmac_hex", {"S": signed[7:]}, secrets=("old",), header="S", prefix="sha256=")
+            self.check(
+                "hmac_hex", {"S": signed[7:]}, secrets=("old",), header="S", prefix="sha256="
+            )
         with self.assertRaises(webhook_signature.SignatureError):
             self.check("hmac_hex", {"S": signed}, secrets=("new",), header="S", prefix="sha256=")
 
     def test_standard_webhooks_with_timestamp_window(self):
         secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
-        headers = webhook_signature.sign("standard_webhooks", BODY, secret, webhook_id="msg_1", timestamp=1000)
-        self.assertEqual(self.check("standard_webhooks", headers, secrets=(secret,), now=1100), "msg_1")
+        headers = webhook_signature.sign(
+            "standard_webhooks", BODY, secret, webhook_id="msg_1", timestamp=1000
+        )
+        self.assertEqual(
+            self.check("standard_webhooks", headers, secrets=(secret,), now=1100), "msg_1"
+        )
         with self.assertRaisesRegex(webhook_signature.SignatureError, "replay"):
             self.check("standard_webhooks", headers, secrets=(secret,), now=2000)
         forged = {**headers, "webhook-id": "msg_2"}
@@ -53,7 +61,9 @@ class TestPollingSchedule(BaseCase):
     policy = polling.Policy()
 
     def next(self, stage, since_hours=1, **options):
-        return polling.next_poll(self.policy, stage, NOW, NOW - timedelta(hours=since_hours), **options)
+        return polling.next_poll(
+            self.policy, stage, NOW, NOW - timedelta(hours=since_hours), **options
+        )
 
     def minutes(self, decision):
         return (decision.at - NOW).total_seconds() / 60
@@ -89,13 +99,17 @@ class TestMapping(BaseCase):
             "tracking_number": " 1Z1 ",
             "estimated_delivery": "2026-12-03T17:00:00",
             "events": [
-                {"code": "IT", "time": "2026-12-01T10:00:00Z", "location": {"city": "Lyon", "country": "fr"}},
+                {
+                    "code": "IT",
+                    "time": "2026-12-01T10:00:00Z",
+                    "location": {"city": "Lyon", "country": "fr"},
+                },
                 {"code": "PU", "time": 1764540000},
                 {"code": "", "time": "2026-12-01T09:00:00Z"},
             ],
             "charges": [{"type": "fuel", "amount": "12.50", "currency": "usd", "stage": "FINAL"}],
         }
-        reading = Mapping().read(document)
+        reading = Mapping().parse(document)
         self.assertEqual(reading.number, "1Z1")
         self.assertEqual([e.code for e in reading.events], ["IT", "PU"])
         self.assertEqual(reading.events[0].country, "FR")
@@ -106,10 +120,26 @@ class TestMapping(BaseCase):
         self.assertIn("read as UTC", reading.deviations[0])
 
     def test_another_layout_is_configuration(self):
-        mapping = Mapping({"poll_items": "results[].shipment", "number": "id", "events": "scans", "event_code": "status.code"})
-        body = {"results": [{"shipment": {"id": "A1", "scans": [{"status": {"code": "X"}, "time": "2026-12-01T10:00:00+01:00"}]}}]}
+        mapping = Mapping(
+            {
+                "poll_items": "results[].shipment",
+                "number": "id",
+                "events": "scans",
+                "event_code": "status.code",
+            }
+        )
+        body = {
+            "results": [
+                {
+                    "shipment": {
+                        "id": "A1",
+                        "scans": [{"status": {"code": "X"}, "time": "2026-12-01T10:00:00+01:00"}],
+                    }
+                }
+            ]
+        }
         [document] = mapping.documents(body, "poll")
-        self.assertEqual(mapping.read(document).events[0].code, "X")
+        self.assertEqual(mapping.parse(document).events[0].code, "X")
 
     def test_bad_mappings_are_refused(self):
         with self.assertRaisesRegex(MappingError, "JMESPath"):

@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 from odoo import fields
+from odoo.modules.neutralize import get_neutralization_queries
 
 from .common import CarrierCase
 
@@ -93,7 +94,9 @@ class TestCarrierPolling(CarrierCase):
         self.assertEqual(set(good.mapped("state")), {"tracking"})
         broken = trackings - good
         self.assertEqual(set(broken.mapped("state")), {"no_update"})
-        self.assertIn("invalid tracking number", trackings.filtered(lambda t: t.number == "BROKEN").error)
+        self.assertIn(
+            "invalid tracking number", trackings.filtered(lambda t: t.number == "BROKEN").error
+        )
         self.assertIn("HTTP 400", trackings.filtered(lambda t: t.number == "BAD-REF").error)
 
     def test_quota_answer_429_is_honoured(self):
@@ -103,7 +106,9 @@ class TestCarrierPolling(CarrierCase):
         self.poll_now()
         self.assertEqual(self.sandbox.statuses.get(429), 1)
         blocked = self.carrier.carrier_blocked_until
-        self.assertAlmostEqual(blocked, fields.Datetime.now() + timedelta(seconds=120), delta=timedelta(seconds=10))
+        self.assertAlmostEqual(
+            blocked, fields.Datetime.now() + timedelta(seconds=120), delta=timedelta(seconds=10)
+        )
         self.assertEqual(tracking.next_poll_at, blocked)
         # blocked: the cron asks nothing before Retry-After has passed
         tracking.next_poll_at = fields.Datetime.now() - timedelta(seconds=1)
@@ -182,3 +187,51 @@ class TestCarrierPolling(CarrierCase):
         self.poll_now(new)
         self.assertEqual(self.codes(new.shipment_id), ["PICKED_UP"])
         self.assertEqual(old_shipment.status, "delivered", "the old shipment is not touched")
+
+    def test_a_number_from_the_tms_is_tracked_on_its_shipment(self):
+        """A TMS names the shipment and its carrier's tracking number: the
+        carrier's scans land on that shipment, not on a new one."""
+        self.parcel("TMS1", ("PU", 10))
+        event = self.event(
+            "LOAD-77",
+            "DISPATCHED",
+            identifiers=[{"type": "tracking", "value": "TMS1"}],
+            shipment={"carrier_scac": "TPCO", "mode": "parcel"},
+        )
+        self.assertEqual(self.post(event).status_code, 202)
+        self.run_jobs()
+        [tracking] = self.env["logistics.carrier.tracking"].search([("number", "=", "TMS1")])
+        shipment = tracking.shipment_id
+        self.assertIn("LOAD-77", shipment.external_ref_ids.mapped("external_id"))
+        self.poll_now(tracking)
+        self.assertEqual(self.codes(shipment), ["DISPATCHED", "PICKED_UP"])
+        self.assertEqual(
+            len(self.env["logistics.shipment"].search([("pro_number", "=", "TMS1")])), 1
+        )
+
+    def test_one_poll_in_flight_per_number(self):
+        self.parcel("PKJ1", ("PU", 10))
+        [tracking] = self.track("PKJ1")
+        tracking.next_poll_at = fields.Datetime.now() - timedelta(seconds=1)
+        Tracking = self.env["logistics.carrier.tracking"]
+        self.assertEqual(Tracking._dispatch(self.carrier, fields.Datetime.now()), 1)
+        self.assertEqual(Tracking._dispatch(self.carrier, fields.Datetime.now()), 0, "leased")
+        self.run_jobs()
+        self.assertEqual(self.sandbox.requests, 1)
+        self.assertFalse(tracking.lease_until)
+
+    def test_a_neutralized_copy_polls_no_carrier(self):
+        self.parcel("PKN1", ("PU", 10))
+        [tracking] = self.track("PKN1")
+        tracking.next_poll_at = fields.Datetime.now() - timedelta(seconds=1)
+        self.env["logistics.carrier.tracking"]._dispatch_polls()
+        polls = self.env["queue.job"].search([("method_name", "=", "_poll")])
+        self.assertTrue(polls)
+        self.env.flush_all()
+        for query in get_neutralization_queries(["connector_carrier"]):
+            self.env.cr.execute(query)
+        self.env.invalidate_all()
+        self.assertFalse(self.env.ref("connector_carrier.cron_carrier_dispatch_polls").active)
+        self.assertEqual(set(polls.mapped("state")), {"cancelled"})
+        self.run_jobs()
+        self.assertEqual(self.sandbox.requests, 0)

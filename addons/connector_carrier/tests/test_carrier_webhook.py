@@ -24,9 +24,7 @@ class TestCarrierWebhook(CarrierCase):
 
     def test_signed_webhook_is_stored_raw_and_applied_once(self):
         self.parcel("PKW1", ("PU", 10), ("DF", 2, "REFUSED"))
-        response = self.sandbox.webhook(
-            self.base_url() + HOOK, "PKW1", "hmac_base64", SECRET
-        )
+        response = self.sandbox.webhook(self.base_url() + HOOK, "PKW1", "hmac_base64", SECRET)
         self.assertEqual(response.status_code, 202, response.text)
         [result] = response.json()["results"]
         message = self.env["logistics.integration.message"].browse(result["message_id"])
@@ -59,7 +57,9 @@ class TestCarrierWebhook(CarrierCase):
     def test_standard_webhooks_replay_outside_the_window_is_refused(self):
         self.carrier.carrier_webhook_scheme = "standard_webhooks"
         body = json.dumps({"data": {"tracking_number": "PKW3", "events": []}}).encode()
-        old = webhook_signature.sign("standard_webhooks", body, SECRET, webhook_id="m1", timestamp=1000)
+        old = webhook_signature.sign(
+            "standard_webhooks", body, SECRET, webhook_id="m1", timestamp=1000
+        )
         response = self.hook(body, {**old, "Content-Type": "application/json"}, sign=False)
         self.assertEqual(response.status_code, 401)
         self.assertIn("tolerance", response.json()["error"]["message"])

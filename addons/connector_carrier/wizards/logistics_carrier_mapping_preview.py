@@ -40,9 +40,9 @@ class LogisticsCarrierMappingPreview(models.TransientModel):
             return Markup("<p class='text-danger'>%s</p>") % self.env._(
                 "No tracking document found at %s.", mapping.spec[f"{self.source}_items"]
             )
-        codes = {event.code for doc in documents for event in mapping.read(doc).events}
+        codes = {event.code for doc in documents for event in mapping.parse(doc).events}
         meanings = self.env["logistics.carrier.code"]._meanings(self.backend_id, codes)
-        return Markup("").join(self._render_document(mapping.read(d), meanings) for d in documents)
+        return Markup("").join(self._render_document(mapping.parse(d), meanings) for d in documents)
 
     def _render_document(self, reading, meanings):
         _ = self.env._
