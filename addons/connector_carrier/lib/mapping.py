@@ -162,7 +162,9 @@ class Mapping:
         deviations = []
         tracking = Tracking(number=self.number_of(document), deviations=deviations)
         tracking.error = _text(self._get("error", document))
-        tracking.ship_date = _time(self._get("ship_date", document), "ship_date", deviations)
+        tracking.ship_date = _time(
+            self._get("ship_date", document), "ship_date", deviations, date_only=True
+        )
         tracking.eta = _time(self._get("eta", document), "eta", deviations)
         tracking.pod_url = _text(self._get("pod_url", document))
         tracking.pod_signed_by = _text(self._get("pod_signed_by", document))
@@ -234,9 +236,9 @@ def _number(value):
         return None
 
 
-def _time(value, where, deviations):
+def _time(value, where, deviations, date_only=False):
     """An aware datetime from ISO 8601 or unix seconds; a time without offset
-    is read as UTC and reported."""
+    is read as UTC and reported (a date, where a date is what is asked, is not)."""
     if value in (None, ""):
         return None
     if isinstance(value, datetime):
@@ -253,6 +255,7 @@ def _time(value, where, deviations):
             deviations.append(f"{where}: {text!r} is not a date-time")
             return None
     if moment.tzinfo is None:
-        deviations.append(f"{where}: {moment.isoformat()} has no UTC offset, read as UTC")
+        if not (date_only and len(str(value).strip()) == 10):
+            deviations.append(f"{where}: {moment.isoformat()} has no UTC offset, read as UTC")
         moment = moment.replace(tzinfo=timezone.utc)
     return moment

@@ -22,6 +22,10 @@ PENDING, IN_TRANSIT, OUT_FOR_DELIVERY, INCIDENT, DELIVERED, FINAL = (
 )
 
 
+# The hours before the carrier's ETA polled at the delivery-day interval.
+DELIVERY_WINDOW = timedelta(hours=6)
+
+
 @dataclass(frozen=True)
 class Policy:
     """Intervals in minutes; ``retire_days`` of silence end the polling. With
@@ -33,7 +37,7 @@ class Policy:
     in_transit_max: int = 720
     backoff: float = 1.5
     delivery_day: int = 60
-    out_for_delivery: int = 30
+    out_for_delivery: int = 45
     incident: int = 120
     confirmation: int = 240
     retire_days: int = 10
@@ -53,8 +57,10 @@ def next_poll(policy, stage, now, since, quiet_polls=0, eta=None, confirmed=Fals
     there was none), ``quiet_polls`` the polls since the last new event, ``eta``
     the carrier's estimated delivery, ``confirmed`` whether the confirmation
     poll after delivery was made."""
-    if stage == FINAL or (stage == DELIVERED and confirmed):
-        return Decision(None, "done")
+    if stage == FINAL:
+        return Decision(None, "final status")
+    if stage == DELIVERED and confirmed:
+        return Decision(None, "delivered and confirmed")
     if stage != DELIVERED and now - since > timedelta(days=policy.retire_days):
         return Decision(None, f"no event for {policy.retire_days} days")
     if policy.safety_hours and stage != DELIVERED:
@@ -64,12 +70,15 @@ def next_poll(policy, stage, now, since, quiet_polls=0, eta=None, confirmed=Fals
             max(start + timedelta(hours=policy.safety_hours), now), "safety poll (webhooks silent)"
         )
     minutes, reason = _interval(policy, stage, now, quiet_polls, eta)
-    return Decision(now + timedelta(minutes=minutes), reason)
+    at = now + timedelta(minutes=minutes)
+    if eta and stage in (IN_TRANSIT, INCIDENT) and now < eta - DELIVERY_WINDOW < at:
+        return Decision(eta - DELIVERY_WINDOW, "delivery day starts")
+    return Decision(at, reason)
 
 
 def _interval(policy, stage, now, quiet_polls, eta):
     """Minutes to the next poll of a number still followed, and why."""
-    delivery_day = eta and eta.date() <= now.date() and stage in (IN_TRANSIT, INCIDENT)
+    delivery_day = eta and now >= eta - DELIVERY_WINDOW and stage in (IN_TRANSIT, INCIDENT)
     by_stage = {
         DELIVERED: (policy.confirmation, "confirm delivery (POD)"),
         OUT_FOR_DELIVERY: (policy.out_for_delivery, "out for delivery"),
@@ -83,3 +92,14 @@ def _interval(policy, stage, now, quiet_polls, eta):
     if delivery_day:
         return min(policy.delivery_day, by_stage[stage][0]), "delivery day"
     return by_stage[stage]
+
+
+def batches(due, upcoming, size):
+    """The requests of one dispatch: ``due`` numbers in batches of ``size``,
+    the last one topped up with the ``upcoming`` ones (soonest first) so a
+    request the carrier answers for up to ``size`` numbers is not half empty."""
+    chunks = [list(due[start : start + size]) for start in range(0, len(due), size)]
+    room = size - len(chunks[-1]) if chunks else 0
+    if room and upcoming:
+        chunks[-1] += list(upcoming[:room])
+    return chunks

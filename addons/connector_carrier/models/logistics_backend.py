@@ -114,16 +114,28 @@ class LogisticsBackend(models.Model):
         "delivery.carrier", "logistics_backend_id", string="Shipping Methods"
     )
     # the polling schedule (see lib/polling.py), in minutes
-    poll_pending_minutes = fields.Integer(string="Before First Scan", default=720)
-    poll_in_transit_minutes = fields.Integer(string="In Transit", default=240)
-    poll_in_transit_max_minutes = fields.Integer(string="In Transit, at Most", default=720)
-    poll_delivery_day_minutes = fields.Integer(string="On the Delivery Day", default=60)
-    poll_out_for_delivery_minutes = fields.Integer(string="Out for Delivery", default=30)
-    poll_incident_minutes = fields.Integer(string="After an Incident", default=120)
-    poll_confirmation_minutes = fields.Integer(string="Confirmation After Delivery", default=240)
+    poll_pending_minutes = fields.Integer(
+        string="Before First Scan", default=polling.Policy.pending
+    )
+    poll_in_transit_minutes = fields.Integer(string="In Transit", default=polling.Policy.in_transit)
+    poll_in_transit_max_minutes = fields.Integer(
+        string="In Transit, at Most", default=polling.Policy.in_transit_max
+    )
+    poll_delivery_day_minutes = fields.Integer(
+        string="On the Delivery Day", default=polling.Policy.delivery_day
+    )
+    poll_out_for_delivery_minutes = fields.Integer(
+        string="Out for Delivery", default=polling.Policy.out_for_delivery
+    )
+    poll_incident_minutes = fields.Integer(
+        string="After an Incident", default=polling.Policy.incident
+    )
+    poll_confirmation_minutes = fields.Integer(
+        string="Confirmation After Delivery", default=polling.Policy.confirmation
+    )
     poll_retire_days = fields.Integer(
         string="Stop After (days without event)",
-        default=10,
+        default=polling.Policy.retire_days,
         help="A number without any event for this long stops being polled.",
     )
     poll_safety_hours = fields.Integer(

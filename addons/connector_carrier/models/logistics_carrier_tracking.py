@@ -10,7 +10,7 @@ from odoo.sql_db import connection_info_for
 from odoo.addons.logistics_integration.lib import rate_counter
 from odoo.addons.queue_job.exception import RetryableJobError
 
-from ..lib import pod_download, polling, taxonomy
+from ..lib import pacing, pod_download, polling, taxonomy
 from ..lib.errors import BadAnswer, CarrierRefused, CarrierUnavailable, QuotaExceeded
 
 _logger = logging.getLogger(__name__)
@@ -19,15 +19,25 @@ POLL_CHANNEL = "root.logistics.carrier_poll"
 # A dispatched poll that has not reported back after this long may go again.
 LEASE = timedelta(minutes=15)
 DISPATCH_LIMIT = 5000
+# Numbers due this soon may ride along in a request that has room.
+EARLY = timedelta(hours=1)
 # Refusals of a whole request that say nothing about its numbers.
 CREDENTIAL_ERRORS = ("http_401", "http_403")
-QUOTA_UPSERT = """
-    INSERT INTO logistics_carrier_quota_window (backend_id, unit, window_start, hits)
-    VALUES (%(backend)s, %(unit)s, date_trunc(%(unit)s, now()), 1)
-    ON CONFLICT (backend_id, unit, window_start)
-    DO UPDATE SET hits = logistics_carrier_quota_window.hits + 1
-    RETURNING hits,
-        extract(epoch FROM date_trunc(%(unit)s, now()) + ('1 ' || %(unit)s)::interval - now())
+# Requests per second are paced (lib/pacing.py), the slot kept in PostgreSQL.
+MAX_QUOTA_WAIT = 5  # seconds a poll job may sleep for its slot
+QUOTA_SLOT = """
+    INSERT INTO logistics_carrier_quota_slot (backend_id, next_at)
+    VALUES (%(backend)s, clock_timestamp() + %(spacing)s::interval)
+    ON CONFLICT (backend_id) DO UPDATE
+       SET next_at = greatest(logistics_carrier_quota_slot.next_at, clock_timestamp())
+                     + %(spacing)s::interval
+    RETURNING extract(epoch FROM next_at - %(spacing)s::interval - clock_timestamp())
+"""
+QUOTA_DAY = """
+    INSERT INTO logistics_carrier_quota_day (backend_id, day, hits)
+    VALUES (%(backend)s, current_date, 1)
+    ON CONFLICT (backend_id, day) DO UPDATE SET hits = logistics_carrier_quota_day.hits + 1
+    RETURNING hits, extract(epoch FROM current_date + 1 - now())
 """
 STATES = [
     ("tracking", "Tracking"),
@@ -92,7 +102,7 @@ class LogisticsCarrierTracking(models.Model):
     last_event_at = fields.Datetime(readonly=True)
     last_polled_at = fields.Datetime(readonly=True)
     next_poll_at = fields.Datetime(readonly=True, index=True)
-    poll_reason = fields.Char(string="Why Then", readonly=True)
+    poll_reason = fields.Char(string="Polling Reason", readonly=True)
     poll_count = fields.Integer(string="Polls", readonly=True)
     quiet_polls = fields.Integer(readonly=True, help="Polls in a row that brought nothing new.")
     confirmed = fields.Boolean(readonly=True, help="The confirmation poll after delivery was made.")
@@ -114,12 +124,15 @@ class LogisticsCarrierTracking(models.Model):
         )
         self.env.cr.execute(
             """
-            CREATE TABLE IF NOT EXISTS logistics_carrier_quota_window (
+            CREATE TABLE IF NOT EXISTS logistics_carrier_quota_slot (
+                backend_id integer PRIMARY KEY,
+                next_at timestamptz NOT NULL
+            );
+            CREATE TABLE IF NOT EXISTS logistics_carrier_quota_day (
                 backend_id integer NOT NULL,
-                unit varchar NOT NULL,
-                window_start timestamp NOT NULL,
+                day date NOT NULL,
                 hits integer NOT NULL,
-                PRIMARY KEY (backend_id, unit, window_start)
+                PRIMARY KEY (backend_id, day)
             )
             """
         )
@@ -276,6 +289,7 @@ class LogisticsCarrierTracking(models.Model):
     def _dispatch_polls(self):
         """Cron: hand the numbers due to poll jobs, per carrier, in batches."""
         now = fields.Datetime.now()
+        self.env.cr.execute("DELETE FROM logistics_carrier_quota_day WHERE day < current_date - 7")
         carriers = self.env["logistics.backend"].search(
             [("kind", "=", "carrier"), ("carrier_sync", "!=", False)]
         )
@@ -288,28 +302,38 @@ class LogisticsCarrierTracking(models.Model):
 
     @api.model
     def _dispatch(self, backend, now):
+        """Lease the numbers due (and, to fill the last request, those due
+        within the next hour) and give each batch a poll job."""
+        size = backend.carrier_batch_size
+        due = self._claim(backend, now, now, DISPATCH_LIMIT)
+        room = -len(due) % size if size > 1 else 0
+        upcoming = self._claim(backend, now, now + EARLY, room, exclude=due) if room else []
+        for batch in polling.batches(due, upcoming, size):
+            self.with_delay(
+                channel=POLL_CHANNEL,
+                priority=10,
+                description=f"Poll {backend.code} for {len(batch)} number(s)",
+            )._poll(backend.id, batch)
+        return len(due) + len(upcoming)
+
+    def _claim(self, backend, now, until, limit, exclude=()):
+        """Lease up to ``limit`` numbers due by ``until``, soonest first."""
         self.flush_model()
         self.env.cr.execute(
             """
             SELECT id FROM logistics_carrier_tracking
              WHERE backend_id = %s AND active AND state = 'tracking'
                AND next_poll_at <= %s AND (lease_until IS NULL OR lease_until < %s)
+               AND NOT id = ANY(%s::int[])
              ORDER BY next_poll_at
              LIMIT %s
                FOR UPDATE SKIP LOCKED
             """,
-            [backend.id, now, now, DISPATCH_LIMIT],
+            [backend.id, until, now, list(exclude), limit],
         )
         ids = [row[0] for row in self.env.cr.fetchall()]
         self.browse(ids).write({"lease_until": now + LEASE})
-        size = backend.carrier_batch_size
-        for start in range(0, len(ids), size):
-            self.with_delay(
-                channel=POLL_CHANNEL,
-                priority=10,
-                description=f"Poll {backend.code} for {len(ids[start : start + size])} number(s)",
-            )._poll(backend.id, ids[start : start + size])
-        return len(ids)
+        return ids
 
     @api.model
     def _poll(self, backend_id, tracking_ids):
@@ -393,29 +417,35 @@ class LogisticsCarrierTracking(models.Model):
         return f"{len(trackings)} polled, {len(items)} changed, {problems} untrackable"
 
     def _take_quota(self, backend, trackings):
-        """Count one request against the carrier's quotas. Waits (a second at
-        most) or retries the job when the per-second quota is used; defers the
-        numbers to tomorrow when the day's is."""
-        for _try in range(3):
-            used, wait = self._count(backend, "second")
-            if not backend.carrier_quota_per_second or used <= backend.carrier_quota_per_second:
-                break
-            time.sleep(min(wait, 1.0))
-        else:
-            raise RetryableJobError("carrier quota per second used", seconds=1, ignore_retry=True)
-        used, wait = self._count(backend, "day")
-        if backend.carrier_quota_per_day and used > backend.carrier_quota_per_day:
-            tomorrow = fields.Datetime.now() + timedelta(seconds=wait)
-            trackings.write({"lease_until": False, "next_poll_at": tomorrow})
-            return False
+        """Count one request against the carrier's quotas. Requests are paced
+        (lib/pacing.py): the job waits for its slot, a few seconds at most,
+        else it is retried when the slot comes. When the day's quota is used,
+        the numbers wait for tomorrow."""
+        if backend.carrier_quota_per_second:
+            spacing = pacing.spacing(backend.carrier_quota_per_second)
+            wait = self._counter(
+                QUOTA_SLOT, {"backend": backend.id, "spacing": f"{spacing} seconds"}
+            )
+            if wait > MAX_QUOTA_WAIT:
+                raise RetryableJobError(
+                    "carrier quota per second", seconds=int(wait) + 1, ignore_retry=True
+                )
+            if wait > 0:
+                time.sleep(wait)
+        if backend.carrier_quota_per_day:
+            used, seconds_left = self._counter(QUOTA_DAY, {"backend": backend.id})
+            if used > backend.carrier_quota_per_day:
+                tomorrow = fields.Datetime.now() + timedelta(seconds=float(seconds_left))
+                trackings.write({"lease_until": False, "next_poll_at": tomorrow})
+                return False
         return True
 
-    def _count(self, backend, unit):
+    def _counter(self, query, args):
+        """One statement on the counters' own autocommitted connection: a
+        request counted stays counted, whatever the job does next."""
         _dbname, params = connection_info_for(self.env.cr.dbname)
-        hits, seconds_left = rate_counter.execute(
-            params, QUOTA_UPSERT, {"backend": backend.id, "unit": unit}
-        )
-        return hits, float(seconds_left)
+        row = rate_counter.execute(params, query, args)
+        return float(row[0]) if len(row) == 1 else row
 
     def _unavailable(self, backend, trackings, error):
         """The carrier failed as a whole: the numbers wait, the circuit counts."""

@@ -219,6 +219,8 @@ class CarrierSandbox:
 
 class _Handler(BaseHTTPRequestHandler):
     carrier = None  # set per server
+    protocol_version = "HTTP/1.1"  # keep-alive: every answer has its Content-Length
+    disable_nagle_algorithm = True  # headers and body go out at once, no 40 ms ACK wait
 
     def log_message(self, *args):
         pass
@@ -240,6 +242,8 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(200, _wsdl(f"{self.carrier.url}/soap"), "text/xml")
         elif path == "/hostile":
             self._send(200, HOSTILE_WSDL, "text/xml")
+        elif path.startswith("/track/"):
+            self._send(200, _tracking_page(self.carrier.document(path[7:])), "text/html")
         elif path.startswith("/pod/"):
             self._send(200, POD_PDF, "application/pdf")
         elif path == "/v1/tracking":
@@ -313,6 +317,17 @@ def _signature_lib():
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+def _tracking_page(document):
+    """The carrier's public tracking page of a number."""
+    rows = "".join(
+        f"<tr><td>{escape(e['time'])}</td><td>{escape(e['description'])}</td>"
+        f"<td>{escape(e['location']['city'])}</td></tr>"
+        for e in reversed(document.get("events", []))
+    )
+    number = escape(document["tracking_number"])
+    return f"<html><body><h1>Tracking {number}</h1><table>{rows}</table></body></html>"
 
 
 def _soap_answer(documents):

@@ -71,8 +71,17 @@ class TestPollingSchedule(BaseCase):
     def test_intervals_follow_the_stage(self):
         self.assertEqual(self.minutes(self.next(polling.PENDING)), 720)
         self.assertEqual(self.minutes(self.next(polling.IN_TRANSIT)), 240)
-        self.assertEqual(self.minutes(self.next(polling.OUT_FOR_DELIVERY)), 30)
+        self.assertEqual(self.minutes(self.next(polling.OUT_FOR_DELIVERY)), 45)
         self.assertEqual(self.minutes(self.next(polling.IN_TRANSIT, eta=NOW)), 60)
+
+    def test_the_delivery_day_is_not_slept_through(self):
+        decision = self.next(polling.IN_TRANSIT, eta=NOW + timedelta(hours=8))
+        self.assertEqual((self.minutes(decision), decision.reason), (120, "delivery day starts"))
+
+    def test_requests_with_room_take_numbers_due_soon(self):
+        self.assertEqual(polling.batches([1, 2, 3], [4, 5, 6], 2), [[1, 2], [3, 4]])
+        self.assertEqual(polling.batches([1], [2, 3], 5), [[1, 2, 3]])
+        self.assertEqual(polling.batches([], [2, 3], 5), [])
 
     def test_backoff_while_quiet_and_reset_on_news(self):
         waits = [self.minutes(self.next(polling.IN_TRANSIT, quiet_polls=n)) for n in range(5)]
