@@ -79,7 +79,9 @@ class Client:
     def ask(self, followers, now):
         self._keep_under_quota()
         numbers = ",".join(f.number for f in followers)
-        response = self.session.get(f"{self.sandbox.url}/v1/tracking", params={"numbers": numbers}, timeout=10)
+        response = self.session.get(
+            f"{self.sandbox.url}/v1/tracking", params={"numbers": numbers}, timeout=10
+        )
         response.raise_for_status()
         for document in self.mapping.documents(response.json(), "poll"):
             follower = next(f for f in followers if f.number == document["tracking_number"])
@@ -89,7 +91,9 @@ class Client:
         new = [event for event in reading.events if event.event_id not in follower.seen]
         for event in new:
             follower.seen.add(event.event_id)
-            self.first_seen.setdefault((follower.number, event.event_id), (now, event.time, event.code))
+            self.first_seen.setdefault(
+                (follower.number, event.event_id), (now, event.time, event.code)
+            )
         follower.eta = reading.eta.replace(tzinfo=None) if reading.eta else None
         if new:
             latest = max(new, key=lambda event: event.time)
@@ -117,7 +121,9 @@ def simulate(strategy, sandbox, quota):
     sandbox.clock = lambda: clock["now"]
     sandbox.requests, sandbox.statuses = 0, {}
     client = Client(sandbox, quota)
-    followers = [Follower(p.number, p.ship_date.replace(tzinfo=None)) for p in sandbox.parcels.values()]
+    followers = [
+        Follower(p.number, p.ship_date.replace(tzinfo=None)) for p in sandbox.parcels.values()
+    ]
     policy = POLICIES.get(strategy, polling.Policy())
     batch = 50 if strategy in ("adaptive, batched", "webhooks") else 1
     started = time.perf_counter()
@@ -132,15 +138,22 @@ def simulate(strategy, sandbox, quota):
         upcoming = []
         if batch > 1:  # the hub's dispatch: a request with room takes numbers due within the hour
             soon = naive + timedelta(hours=1)
-            upcoming = sorted((f for f in active if naive < f.next_at <= soon), key=lambda f: f.next_at)
+            upcoming = sorted(
+                (f for f in active if naive < f.next_at <= soon), key=lambda f: f.next_at
+            )
         polled = []
         for chunk in polling.batches(due, upcoming, batch):
             client.ask(chunk, now)
             polled += chunk
         for follower in polled:
             follower.next_at = next_poll(strategy, policy, follower, naive)
-            if strategy in ("adaptive", "adaptive, batched", "webhooks") and follower.delivered_seen:
-                follower.confirmed = follower.confirmed or follower.stage == polling.DELIVERED and follower.quiet > 0
+            if (
+                strategy in ("adaptive", "adaptive, batched", "webhooks")
+                and follower.delivered_seen
+            ):
+                follower.confirmed = follower.confirmed or (
+                    follower.stage == polling.DELIVERED and follower.quiet > 0
+                )
         now += STEP
     wall = time.perf_counter() - started
     delivered = sum(1 for f in followers if f.delivered_seen)
@@ -163,7 +176,10 @@ def push_scans(sandbox, client, followers, now):
     """The carrier's webhooks: every scan reaches us when it happens."""
     for follower in followers:
         parcel = sandbox.parcels[follower.number]
-        if any(scan.time <= now and f"{parcel.number}-{i}" not in follower.seen for i, scan in enumerate(parcel.scans)):
+        if any(
+            scan.time <= now and f"{parcel.number}-{i}" not in follower.seen
+            for i, scan in enumerate(parcel.scans)
+        ):
             document = sandbox.document(follower.number)
             reading = client.mapping.parse(document)
             for event in reading.events:
@@ -172,7 +188,9 @@ def push_scans(sandbox, client, followers, now):
                         (follower.number, event.event_id), (event.time, event.time, event.code)
                     )
             client.take(follower, reading, now)
-            follower.next_at = next_poll("webhooks", POLICIES["webhooks"], follower, now.replace(tzinfo=None))
+            follower.next_at = next_poll(
+                "webhooks", POLICIES["webhooks"], follower, now.replace(tzinfo=None)
+            )
 
 
 def done(follower, strategy):
@@ -187,7 +205,13 @@ def next_poll(strategy, policy, follower, now):
     if strategy == "daily":
         return now + timedelta(days=1)
     decision = polling.next_poll(
-        policy, follower.stage, now, follower.since, follower.quiet, follower.eta, follower.confirmed
+        policy,
+        follower.stage,
+        now,
+        follower.since,
+        follower.quiet,
+        follower.eta,
+        follower.confirmed,
     )
     return decision.at
 
@@ -201,10 +225,14 @@ POLICIES = {
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--parcels", type=int, default=1000)
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--quota", type=int, default=400, help="requests per second the carrier allows")
+    parser.add_argument(
+        "--quota", type=int, default=400, help="requests per second the carrier allows"
+    )
     args = parser.parse_args()
     sandbox = CarrierSandbox(quota_per_second=args.quota, batch_max=50).start()
     for parcel in parcels(args.parcels, seed=1):

@@ -13,6 +13,7 @@ Usage: python carrier.py --url http://127.0.0.1:8069 --db logistics_demo
 """
 
 import argparse
+import json
 import random
 import secrets
 import sys
@@ -21,10 +22,14 @@ from pathlib import Path
 
 from common import connect, run
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "addons" / "connector_carrier" / "tests"))
-from sandbox_carrier import CarrierSandbox, realistic_parcel
+sys.path.insert(
+    0, str(Path(__file__).resolve().parents[2] / "addons" / "connector_carrier" / "tests")
+)
+from sandbox_carrier import CarrierSandbox, Parcel, Scan, realistic_parcel
 
 CARRIERS = {"parcelnet": "PN", "soapline": "SL"}
+# the parcels shipped so far, so that a restarted demo carries them on
+STATE = Path(__file__).resolve().parents[2] / "var" / "carrier-sandbox.json"
 
 
 class Demo:
@@ -55,10 +60,23 @@ class Demo:
         number = f"{CARRIERS[code]}{self.rng.randint(10**9, 10**10 - 1)}"
         self.sandbox.add(self.compressed(number))
         call = self.call
-        carrier = call("delivery.carrier", "search", [("logistics_backend_id.code", "=", code)], limit=1)
-        customers = call("res.partner", "search", [("is_company", "=", True), ("logistics_scac", "=", False)], limit=20)
+        carrier = call(
+            "delivery.carrier", "search", [("logistics_backend_id.code", "=", code)], limit=1
+        )
+        customers = call(
+            "res.partner",
+            "search",
+            [("is_company", "=", True), ("logistics_scac", "=", False)],
+            limit=20,
+        )
         product = call("product.product", "search", [("type", "=", "consu")], limit=10)
-        kind = call("stock.picking.type", "search_read", [("code", "=", "outgoing")], ["default_location_src_id", "default_location_dest_id"], limit=1)[0]
+        kind = call(
+            "stock.picking.type",
+            "search_read",
+            [("code", "=", "outgoing")],
+            ["default_location_src_id", "default_location_dest_id"],
+            limit=1,
+        )[0]
         picking = call(
             "stock.picking",
             "create",
@@ -68,24 +86,74 @@ class Demo:
                 "carrier_id": carrier[0],
                 "origin": f"DEMO-{self.count:04d}",
                 "move_ids": [
-                    (0, 0, {
-                        "name": "demo",
-                        "product_id": self.rng.choice(product),
-                        "product_uom_qty": self.rng.randint(1, 4),
-                        "location_id": kind["default_location_src_id"][0],
-                        "location_dest_id": kind["default_location_dest_id"][0],
-                    })
+                    (
+                        0,
+                        0,
+                        {
+                            "name": "demo",
+                            "product_id": self.rng.choice(product),
+                            "product_uom_qty": self.rng.randint(1, 4),
+                            "location_id": kind["default_location_src_id"][0],
+                            "location_dest_id": kind["default_location_dest_id"][0],
+                        },
+                    )
                 ],
             },
         )
         call("stock.picking", "action_confirm", [picking])
-        moves = call("stock.move", "search_read", [("picking_id", "=", picking)], ["product_uom_qty"])
+        moves = call(
+            "stock.move", "search_read", [("picking_id", "=", picking)], ["product_uom_qty"]
+        )
         for move in moves:
-            call("stock.move", "write", [move["id"]], {"quantity": move["product_uom_qty"], "picked": True})
+            call(
+                "stock.move",
+                "write",
+                [move["id"]],
+                {"quantity": move["product_uom_qty"], "picked": True},
+            )
         call("stock.picking", "button_validate", [picking])
         # the label printed at the carrier: its tracking number on the delivery
         call("stock.picking", "write", [picking], {"carrier_tracking_ref": number})
         self.numbers[code].append(number)
+        self.save()
+
+    def save(self):
+        parcels = [
+            {
+                "carrier": code,
+                "number": number,
+                "ship_date": self.sandbox.parcels[number].ship_date.isoformat(),
+                "eta": self.sandbox.parcels[number].eta.isoformat(),
+                "scans": [
+                    [scan.time.isoformat(), scan.code, scan.city, scan.country, scan.reason]
+                    for scan in self.sandbox.parcels[number].scans
+                ],
+            }
+            for code, numbers in self.numbers.items()
+            for number in numbers
+        ]
+        STATE.parent.mkdir(parents=True, exist_ok=True)
+        STATE.write_text(json.dumps(parcels))
+
+    def load(self):
+        """The parcels of an earlier run: their lives go on where they were."""
+        if not STATE.exists():
+            return 0
+        items = json.loads(STATE.read_text())
+        numbers = [item["number"] for item in items]
+        if not self.call("logistics.carrier.tracking", "search_count", [("number", "in", numbers)]):
+            return 0  # another database: start afresh
+        for item in items:
+            self.sandbox.add(
+                Parcel(
+                    item["number"],
+                    datetime.fromisoformat(item["ship_date"]),
+                    [Scan(datetime.fromisoformat(t), *rest) for t, *rest in item["scans"]],
+                    eta=datetime.fromisoformat(item["eta"]),
+                )
+            )
+            self.numbers[item["carrier"]].append(item["number"])
+        return len(self.sandbox.parcels)
 
     def tick(self):
         if self.rng.random() < 0.05:  # a new delivery order every ~100 s
@@ -104,7 +172,9 @@ def provision(call, sandbox):
     for code, base in (("parcelnet", sandbox.url), ("soapline", f"{sandbox.url}/soap?wsdl")):
         found = call("logistics.backend", "search", [("code", "=", code), ("kind", "=", "carrier")])
         if not found:
-            sys.exit(f"carrier sandbox: no backend {code} (install connector_carrier with demo data)")
+            sys.exit(
+                f"carrier sandbox: no backend {code} (install connector_carrier with demo data)"
+            )
         vals = {"base_url": base, "carrier_tracking_url": f"{sandbox.url}/track/{{number}}"}
         if code == "parcelnet":
             vals["signing_secret"] = secret
@@ -128,10 +198,17 @@ def main():
     args = parser.parse_args()
     call = connect(args.url, args.db, args.login, args.password)
     sandbox = CarrierSandbox(quota_per_second=10).start(args.port)
-    demo = Demo(call, f"{args.url}/logistics/v1/carriers/parcelnet/webhook", sandbox, args.speed, random.Random())
+    demo = Demo(
+        call,
+        f"{args.url}/logistics/v1/carriers/parcelnet/webhook",
+        sandbox,
+        args.speed,
+        random.Random(),
+    )
     demo.secret = provision(call, sandbox)
-    for index in range(args.parcels):
-        demo.ship(list(CARRIERS)[index % 2])
+    if not demo.load():
+        for index in range(args.parcels):
+            demo.ship(list(CARRIERS)[index % 2])
     try:
         run(demo.tick, args.interval, args.duration, "carrier sandbox")
     finally:

@@ -9,7 +9,7 @@ from ..lib import mapping, polling, rest_client, soap_client
 from ..lib.mapping import Mapping, MappingError
 from ..lib.webhook_signature import SCHEMES
 
-CARRIER_TIMEOUT = (5, 20)  # seconds to connect, to read
+CONNECT_TIMEOUT = 5  # seconds
 SCHEME_LABELS = {
     "hmac_base64": "HMAC-SHA256 of the body, base64, in a header",
     "hmac_hex": "HMAC-SHA256 of the body, hex, in a header (optional prefix)",
@@ -55,6 +55,11 @@ class LogisticsBackend(models.Model):
         string="Numbers per Request",
         default=50,
         help="How many tracking numbers one request may ask about (1: one per request).",
+    )
+    carrier_timeout = fields.Integer(
+        string="Answer Timeout (s)",
+        default=20,
+        help="How long to wait for the carrier's answer before trying later.",
     )
     carrier_quota_per_second = fields.Integer(
         string="Requests per Second",
@@ -241,6 +246,7 @@ class LogisticsBackend(models.Model):
         """The carrier's answer about ``numbers`` (raises lib.errors.CarrierError)."""
         self.ensure_one()
         backend = self.sudo()
+        timeout = (CONNECT_TIMEOUT, backend.carrier_timeout or 20)
         if backend.carrier_protocol == "soap":
             return soap_client.fetch(
                 backend.base_url,
@@ -248,12 +254,12 @@ class LogisticsBackend(models.Model):
                 numbers,
                 backend.username or "",
                 backend.password or "",
-                timeout=CARRIER_TIMEOUT,
+                timeout=timeout,
             )
         return rest_client.fetch(
             backend.base_url or "",
             backend.carrier_poll_path or "",
             numbers,
             backend.api_token or "",
-            timeout=CARRIER_TIMEOUT,
+            timeout=timeout,
         )

@@ -11,7 +11,7 @@ class LogisticsCarrierCode(models.Model):
 
     _name = "logistics.carrier.code"
     _description = "Carrier Status Code"
-    _order = "backend_id, status desc, code"
+    _order = "backend_id, code"
     _rec_name = "code"
 
     backend_id = fields.Many2one(
@@ -48,8 +48,10 @@ class LogisticsCarrierCode(models.Model):
 
     @api.depends("status", "reason")
     def _compute_milestone(self):
+        Codes = self.env["logistics.milestone.code"]
         for row in self:
-            row.milestone = taxonomy.milestone_for(row.status, row.reason) if row.status else False
+            code = taxonomy.milestone_for(row.status, row.reason) if row.status else False
+            row.milestone = code and Codes._by_code(code).name
 
     @api.model
     def _meanings(self, backend, codes):

@@ -150,6 +150,21 @@ class TestCarrierPolling(CarrierCase):
         self.assertEqual(self.carrier.circuit_state, "closed")
         self.assertEqual(self.codes(tracking.shipment_id), ["PICKED_UP", "IN_TRANSIT"])
 
+    def test_a_carrier_that_does_not_answer_in_time(self):
+        self.parcel("PKT1", ("PU", 10))
+        [tracking] = self.track("PKT1")
+        self.carrier.carrier_timeout = 1
+        self.sandbox.fault("slow", 2)
+        try:
+            self.poll_now()
+        finally:
+            self.sandbox.fault("slow", 0)
+        self.assertIn("Timeout", tracking.error)
+        self.assertEqual(self.carrier.circuit_failures, 1)
+        self.assertGreater(tracking.next_poll_at, fields.Datetime.now(), "tried again later")
+        self.poll_now()
+        self.assertEqual(self.codes(tracking.shipment_id), ["PICKED_UP"])
+
     def test_malformed_answer_is_kept_for_the_admin(self):
         self.parcel("PKH1", ("PU", 10))
         [tracking] = self.track("PKH1")

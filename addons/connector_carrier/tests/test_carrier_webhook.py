@@ -99,3 +99,15 @@ class TestCarrierWebhook(CarrierCase):
         message.action_replay()
         self.run_jobs()
         self.assertEqual(self.codes(message.shipment_id), ["PICKED_UP", "IN_TRANSIT"])
+
+    def test_mapping_preview_on_the_last_answer(self):
+        self.parcel("PKW5", ("PU", 10), ("XX", 5))
+        self.sandbox.webhook(self.base_url() + HOOK, "PKW5", "hmac_base64", SECRET)
+        action = self.carrier.action_preview_carrier_mapping()
+        preview = self.env[action["res_model"]].browse(action["res_id"])
+        self.assertEqual(preview.source, "webhook")
+        self.assertIn("PKW5", preview.result)
+        self.assertIn("PICKED_UP", preview.result)
+        self.assertIn("not in the code table", preview.result)
+        preview.mapping = '{"number": "nope[?"}'
+        self.assertIn("JMESPath", preview.result)
