@@ -10,7 +10,9 @@ every parcel until its delivery is seen, and counts what the server answered:
   hourly (anchor)   every active parcel polled every hour, one request each
   daily             one run a day, one request per parcel (OCA delivery_state's cron)
   adaptive          the hub's schedule (lib/polling.py, default policy), one number per request
-  adaptive, batched the same, 50 numbers per request
+  adaptive, batched the hub's schedule with the policy a batch API affords (hourly before
+                    the first scan and in transit), 50 numbers per request, a request
+                    with room taking the numbers due within the hour (as the hub dispatches)
   webhooks          the carrier pushes each scan; the hub's safety polls (48 h of
                     silence) and the confirmation poll after delivery, batched
 Printed: requests per delivered parcel, p95 freshness (carrier scan -> seen by
@@ -88,6 +90,10 @@ class Client:
             self.take(follower, self.mapping.parse(document), now)
 
     def take(self, follower, reading, now):
+        # as the hub: a poll of a delivered number is its confirmation, a POD ends it too
+        follower.confirmed = (
+            follower.confirmed or follower.stage == polling.DELIVERED or bool(reading.pod_url)
+        )
         new = [event for event in reading.events if event.event_id not in follower.seen]
         for event in new:
             follower.seen.add(event.event_id)
@@ -147,13 +153,6 @@ def simulate(strategy, sandbox, quota):
             polled += chunk
         for follower in polled:
             follower.next_at = next_poll(strategy, policy, follower, naive)
-            if (
-                strategy in ("adaptive", "adaptive, batched", "webhooks")
-                and follower.delivered_seen
-            ):
-                follower.confirmed = follower.confirmed or (
-                    follower.stage == polling.DELIVERED and follower.quiet > 0
-                )
         now += STEP
     wall = time.perf_counter() - started
     delivered = sum(1 for f in followers if f.delivered_seen)

@@ -72,6 +72,10 @@ DEFAULT = {
 }
 
 
+# A unix time larger than this is in milliseconds (this many seconds is year 5138).
+MILLISECONDS_FROM = 10**11
+
+
 class MappingError(ValueError):
     """The mapping itself is wrong (not the carrier's data)."""
 
@@ -244,11 +248,11 @@ def _time(value, where, deviations, date_only=False):
     if isinstance(value, datetime):
         moment = value
     elif isinstance(value, int | float) and not isinstance(value, bool):
-        return datetime.fromtimestamp(value, timezone.utc)
+        return _epoch(value, where, deviations)
     else:
         text = str(value).strip()
         if text.isdigit():
-            return datetime.fromtimestamp(int(text), timezone.utc)
+            return _epoch(int(text), where, deviations)
         try:
             moment = datetime.fromisoformat(text.replace(" ", "T", 1))
         except ValueError:
@@ -259,3 +263,13 @@ def _time(value, where, deviations, date_only=False):
             deviations.append(f"{where}: {moment.isoformat()} has no UTC offset, read as UTC")
         moment = moment.replace(tzinfo=timezone.utc)
     return moment
+
+
+def _epoch(value, where, deviations):
+    """Unix seconds, or milliseconds (as JavaScript writes them), as UTC."""
+    seconds = value / 1000 if abs(value) > MILLISECONDS_FROM else value
+    try:
+        return datetime.fromtimestamp(seconds, timezone.utc)
+    except (ValueError, OverflowError, OSError):
+        deviations.append(f"{where}: {value!r} is not a unix time")
+        return None

@@ -47,7 +47,7 @@ def verify(scheme, headers, body, secrets, header="", prefix="", tolerance=300, 
     elif scheme == "hmac_hex":
         if prefix and not given.startswith(prefix):
             raise SignatureError(f"signature header does not start with {prefix!r}")
-        given = given[len(prefix) :]
+        given = given[len(prefix) :].lower()  # hex digits, whatever their case
         candidates = [_hmac(secret.encode(), body, bytes.hex) for secret in secrets]
     else:
         raise SignatureError(f"unknown signature scheme {scheme!r}")

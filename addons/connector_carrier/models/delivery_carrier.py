@@ -12,13 +12,14 @@ class DeliveryCarrier(models.Model):
         "logistics.backend",
         string="Tracking Backend",
         domain=[("kind", "=", "carrier")],
+        check_company=True,
         help="Deliveries shipped with this method are tracked at this carrier: their "
         "tracking numbers are polled or updated by its webhooks.",
     )
 
     def get_tracking_link(self, picking):
         """One link per tracking number; several numbers give Odoo's list of links."""
-        backend = self.logistics_backend_id
+        backend = self.logistics_backend_id.sudo()
         if not backend.carrier_tracking_url:
             return super().get_tracking_link(picking)
         links = [

@@ -77,12 +77,6 @@ class LogisticsBackend(models.Model):
         copy=False,
         help="The carrier answered 429: no poll before this time (its Retry-After).",
     )
-    carrier_recycle_days = fields.Integer(
-        string="Number Reuse Window (days)",
-        default=60,
-        help="A tracking number shipped again more than this many days after its last "
-        "ship date is a recycled number: it starts a new shipment.",
-    )
     carrier_tracking_url = fields.Char(
         string="Tracking Page",
         help="The carrier's public tracking page, {number} stands for the tracking number.",

@@ -1,3 +1,4 @@
+import dataclasses
 import hashlib
 import json
 import logging
@@ -7,7 +8,7 @@ from datetime import timedelta, timezone
 from odoo import api, fields, models
 from odoo.sql_db import connection_info_for
 
-from odoo.addons.logistics_integration.lib import rate_counter
+from odoo.addons.logistics_integration.lib import destinations, rate_counter
 from odoo.addons.queue_job.exception import RetryableJobError
 
 from ..lib import pacing, pod_download, polling, taxonomy
@@ -33,6 +34,11 @@ QUOTA_SLOT = """
                      + %(spacing)s::interval
     RETURNING extract(epoch FROM next_at - %(spacing)s::interval - clock_timestamp())
 """
+QUOTA_GIVE_BACK = """
+    UPDATE logistics_carrier_quota_slot SET next_at = next_at - %(spacing)s::interval
+     WHERE backend_id = %(backend)s
+    RETURNING 0
+"""
 QUOTA_DAY = """
     INSERT INTO logistics_carrier_quota_day (backend_id, day, hits)
     VALUES (%(backend)s, current_date, 1)
@@ -44,7 +50,8 @@ STATES = [
     ("delivered", "Delivered"),
     ("closed", "Closed"),
     ("no_update", "No Update"),
-    ("retired", "Retired"),
+    ("retired", "Silent"),
+    ("recycled", "Recycled"),
 ]
 
 
@@ -219,7 +226,7 @@ class LogisticsCarrierTracking(models.Model):
         return bool(days) and (ship_date - last).days > days
 
     def _retire_recycled(self, ship_date):
-        self.write({"active": False, "state": "retired", "next_poll_at": False})
+        self.write({"active": False, "state": "recycled", "next_poll_at": False})
         self.flush_recordset(["active"])  # before the new row takes the number
         self.message_post(
             body=self.env._(
@@ -280,7 +287,7 @@ class LogisticsCarrierTracking(models.Model):
         if reading.pod_url:  # nothing more to wait for after delivery
             vals["confirmed"] = True
         self.write(vals)
-        if not self.lease_until:
+        if not self.lease_until or self.lease_until < fields.Datetime.now():  # no poll in flight
             self._reschedule()
 
     # --- polling ------------------------------------------------------------------
@@ -305,7 +312,9 @@ class LogisticsCarrierTracking(models.Model):
         """Lease the numbers due (and, to fill the last request, those due
         within the next hour) and give each batch a poll job."""
         size = backend.carrier_batch_size
-        due = self._claim(backend, now, now, DISPATCH_LIMIT)
+        # no more than the quota lets through before the leases run out
+        servable = backend.carrier_quota_per_second * LEASE.total_seconds() / 2 * size
+        due = self._claim(backend, now, now, int(min(DISPATCH_LIMIT, servable or DISPATCH_LIMIT)))
         room = -len(due) % size if size > 1 else 0
         upcoming = self._claim(backend, now, now + EARLY, room, exclude=due) if room else []
         for batch in polling.batches(due, upcoming, size):
@@ -348,8 +357,9 @@ class LogisticsCarrierTracking(models.Model):
         if not backend or not trackings:
             return "nothing to poll"
         now = fields.Datetime.now()
-        if not self._take_quota(backend, trackings):
-            return "quota of the day used: waiting for tomorrow"
+        waiting = self._take_quota(backend, trackings, now)
+        if waiting:
+            return waiting
         try:
             answer = backend._carrier_fetch(trackings.mapped("number"))
         except QuotaExceeded as error:
@@ -362,7 +372,7 @@ class LogisticsCarrierTracking(models.Model):
         except CarrierUnavailable as error:
             return self._unavailable(backend, trackings, error)
         circuit = backend._circuit()
-        if circuit.state != "closed":
+        if circuit.state != "closed" or circuit.failures:  # failures count in a row
             circuit.record_success()
             backend._store_circuit(circuit)
         return self._take_answer(backend, trackings, answer, now)
@@ -396,8 +406,8 @@ class LogisticsCarrierTracking(models.Model):
                 )
                 continue
             payload = json.dumps(document, sort_keys=True, separators=(",", ":"), default=str)
-            digest = hashlib.sha256(payload.encode()).hexdigest()
-            if document and digest != tracking.digest:
+            digest = _digest(mapping.parse(document)) if document else tracking.digest
+            if digest != tracking.digest:
                 vals["digest"] = digest
                 items.append(
                     {
@@ -416,11 +426,16 @@ class LogisticsCarrierTracking(models.Model):
             self.env["logistics.inbox"]._receive(backend._inbox_target(), items)
         return f"{len(trackings)} polled, {len(items)} changed, {problems} untrackable"
 
-    def _take_quota(self, backend, trackings):
-        """Count one request against the carrier's quotas. Requests are paced
-        (lib/pacing.py): the job waits for its slot, a few seconds at most,
-        else it is retried when the slot comes. When the day's quota is used,
-        the numbers wait for tomorrow."""
+    def _take_quota(self, backend, trackings, now):
+        """Count one request against the carrier's quotas; say why not when
+        the numbers must wait. Requests are paced (lib/pacing.py): the job
+        waits for its slot, a few seconds at most, else it is retried when the
+        slot comes. After a 429, or when the day's quota is used, the numbers
+        wait until the carrier takes requests again."""
+        if backend.carrier_blocked_until and backend.carrier_blocked_until > now:
+            # queued before the carrier answered 429: wait like the others
+            trackings.write({"lease_until": False, "next_poll_at": backend.carrier_blocked_until})
+            return f"carrier quota: waiting until {backend.carrier_blocked_until}"
         if backend.carrier_quota_per_second:
             spacing = pacing.spacing(backend.carrier_quota_per_second)
             wait = self._counter(
@@ -435,10 +450,10 @@ class LogisticsCarrierTracking(models.Model):
         if backend.carrier_quota_per_day:
             used, seconds_left = self._counter(QUOTA_DAY, {"backend": backend.id})
             if used > backend.carrier_quota_per_day:
-                tomorrow = fields.Datetime.now() + timedelta(seconds=float(seconds_left))
+                tomorrow = now + timedelta(seconds=float(seconds_left))
                 trackings.write({"lease_until": False, "next_poll_at": tomorrow})
-                return False
-        return True
+                return "quota of the day used: waiting for tomorrow"
+        return None
 
     def _counter(self, query, args):
         """One statement on the counters' own autocommitted connection: a
@@ -461,7 +476,9 @@ class LogisticsCarrierTracking(models.Model):
         trackings.write(
             {
                 "lease_until": False,
-                "next_poll_at": max(now + timedelta(seconds=wait), circuit.opened_at or now),
+                "next_poll_at": max(
+                    now + timedelta(seconds=wait), circuit.retry_at() if circuit.opened_at else now
+                ),
                 "error": str(error),
             }
         )
@@ -472,7 +489,10 @@ class LogisticsCarrierTracking(models.Model):
         anything else concerns a number: split the batch until the bad one is
         alone, so the others still update."""
         if error.code in CREDENTIAL_ERRORS:
-            backend.message_post(body=self.env._("The carrier refused our credentials: %s", error))
+            if not backend.circuit_failures:  # said once, not at every poll
+                backend.message_post(
+                    body=self.env._("The carrier refused our credentials: %s", error)
+                )
             return self._unavailable(backend, trackings, error)
         if len(trackings) == 1:
             trackings.write(
@@ -520,7 +540,10 @@ class LogisticsCarrierTracking(models.Model):
         if self._pod_milestone():
             return "already received"
         try:
-            name, mimetype, content = pod_download.fetch(url, self.sudo().backend_id.api_token)
+            backend = self.sudo().backend_id
+            name, mimetype, content = pod_download.fetch(
+                url, backend.base_url, backend.api_token, destinations.private_address
+            )
         except pod_download.PodUnavailable as error:
             raise RetryableJobError(str(error), seconds=300) from error
         except pod_download.PodRefused as error:
@@ -559,6 +582,13 @@ class LogisticsCarrierTracking(models.Model):
         self.confirmed = True
         self._reschedule()
         return attachment.name
+
+
+def _digest(reading):
+    """Of what an answer says (a timestamp of the answer itself changes nothing)."""
+    said = dataclasses.asdict(reading)
+    said.pop("deviations")
+    return hashlib.sha256(json.dumps(said, sort_keys=True, default=str).encode()).hexdigest()
 
 
 def _naive(moment):

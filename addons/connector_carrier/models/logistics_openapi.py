@@ -31,7 +31,10 @@ def paths():
                 ],
                 "requestBody": {
                     "required": True,
-                    "content": {"application/json": {"schema": {"type": "object"}}},
+                    "content": {
+                        "application/json": {"schema": {"type": "object"}},
+                        "text/plain": {"schema": {"type": "string"}},
+                    },
                 },
                 "responses": {
                     "202": json_response("Stored durably and queued.", "CarrierWebhookAccepted"),
@@ -40,7 +43,9 @@ def paths():
                     "401": error_response("Signature missing, invalid or outside its window."),
                     "404": error_response("No carrier backend with this code."),
                     "413": error_response("Body larger than the configured limit."),
-                    "415": error_response("Content-Type is not application/json."),
+                    "415": error_response(
+                        "Content-Type is neither application/json nor text/plain."
+                    ),
                     "422": error_response("No tracking document or tracking number found."),
                     "429": error_response("Rate limit of the backend exceeded."),
                 },

@@ -1,11 +1,14 @@
 import json
+from datetime import timezone
 
-from odoo import api, models
+from odoo import api, fields, models
 
 from odoo.addons.logistics_integration.lib.errors import PermanentError
 
 from ..lib import taxonomy
+from .logistics_carrier_tracking import _naive
 
+MAX_NUMBER = 64
 # How carriers name charge types, and ours.
 CHARGE_TYPES = {
     "linehaul": "linehaul",
@@ -39,11 +42,19 @@ class LogisticsProcessorCarrier(models.AbstractModel):
     def _admit(self, item, document=None):
         """The channel found the tracking number (``subject_ref``) through the
         carrier's mapping; an answer without one cannot be applied."""
-        if not item.get("subject_ref"):
+        number = item.get("subject_ref") or ""
+        if not number:
             return [
                 {
                     "field": "number",
                     "message": "no tracking number where the carrier's mapping looks for it",
+                }
+            ]
+        if len(number) > MAX_NUMBER:
+            return [
+                {
+                    "field": "number",
+                    "message": f"a tracking number of more than {MAX_NUMBER} characters",
                 }
             ]
         return super()._admit(item, document)
@@ -54,10 +65,15 @@ class LogisticsProcessorCarrier(models.AbstractModel):
         except ValueError as error:
             raise PermanentError(f"payload is not JSON: {error}", code="invalid_json") from error
         mapping = message.backend_id._carrier_mapping()
-        candidates = mapping.documents(document, "webhook") + mapping.documents(document, "poll")
-        for found in candidates:
-            if mapping.number_of(found) == message.subject_ref:
-                return [mapping.parse(found)]
+        candidates = mapping.documents(document, "webhook") or mapping.documents(document, "poll")
+        # a webhook may carry several updates of one number: each applies (events once)
+        readings = [
+            mapping.parse(found)
+            for found in candidates
+            if mapping.number_of(found) == message.subject_ref
+        ]
+        if readings:
+            return readings
         raise PermanentError(
             f"no tracking document for {message.subject_ref} in the payload", code="no_document"
         )
@@ -80,10 +96,11 @@ class LogisticsProcessorCarrier(models.AbstractModel):
         events = [event for event in reading.events if event.code in meanings]
         new = self._new_events(tracking, events)
         canonical = [self._canonical_event(tracking, reading, e, meanings[e.code]) for e in new]
+        if canonical and reading.eta:
+            max(canonical, key=lambda event: event["event_time"])["eta"] = reading.eta.isoformat()
+        elif reading.eta and _naive(reading.eta) != tracking.eta:
+            canonical.append(self._eta_event(tracking, reading.eta))
         if canonical:
-            latest = max(canonical, key=lambda event: event["event_time"])
-            if reading.eta:
-                latest["eta"] = reading.eta.isoformat()
             Events = self.env["logistics.processor.event"]
             Events._apply_many([(message, Events._map(message, event)) for event in canonical])
         unknown = {e.code: e.text for e in reading.events if e.code not in meanings}
@@ -125,7 +142,20 @@ class LogisticsProcessorCarrier(models.AbstractModel):
 
     @api.model
     def _event_id(self, tracking, event):
-        return event.event_id or f"{tracking.number}:{event.code}:{event.time.isoformat()}"
+        """The event's own id, else its number, code and time (as stored: 128 characters)."""
+        return (event.event_id or f"{tracking.number}:{event.code}:{event.time.isoformat()}")[:128]
+
+    def _eta_event(self, tracking, eta):
+        """A new ETA the carrier gave without a scan."""
+        return {
+            "event_id": f"{tracking.number}:eta:{eta.isoformat()}"[:128],
+            "shipment_ref": tracking.shipment_ref,
+            "code": "ETA_UPDATED",
+            "classifier": "estimated",
+            "event_time": fields.Datetime.now().replace(tzinfo=timezone.utc).isoformat(),
+            "eta": eta.isoformat(),
+            "identifiers": [{"type": "tracking", "value": tracking.number}],
+        }
 
     def _canonical_event(self, tracking, reading, event, meaning):
         status, reason = meaning
@@ -139,7 +169,7 @@ class LogisticsProcessorCarrier(models.AbstractModel):
             if value
         }
         canonical = {
-            "event_id": self._event_id(tracking, event)[:128],
+            "event_id": self._event_id(tracking, event),
             "shipment_ref": tracking.shipment_ref,
             "code": taxonomy.milestone_for(status, reason),
             "source_code": event.code[:32],
@@ -159,12 +189,16 @@ class LogisticsProcessorCarrier(models.AbstractModel):
         return canonical
 
     def _apply_charges(self, tracking, charges, backend):
-        """The carrier's costs of each stage (quoted, final) as freight charges:
-        a changed set replaces the charges not validated yet; validated ones stay."""
+        """The carrier's costs of each stage (quoted, final) as freight charges.
+        A changed answer replaces the charges not validated yet; a charge
+        finance validated stays, and the same charge is not added again."""
         shipment = tracking.shipment_id
-        currency_by_code = {}
         for stage in ("quoted", "final"):
-            wanted = [charge for charge in charges if charge.stage == stage]
+            wanted = [
+                self._charge_vals(shipment, backend, charge)
+                for charge in charges
+                if charge.stage == stage
+            ]
             if not wanted:
                 continue
             mine = shipment.charge_ids.filtered(
@@ -172,37 +206,47 @@ class LogisticsProcessorCarrier(models.AbstractModel):
                 and c.source == "carrier"
                 and c.charge_stage == stage
             )
-            vals_list = []
-            for charge in wanted:
-                code = charge.currency or shipment.company_id.currency_id.name
-                if code not in currency_by_code:
-                    currency_by_code[code] = self.env["res.currency"].search(
-                        [("name", "=", code)], limit=1
-                    )
-                currency = currency_by_code[code] or shipment.company_id.currency_id
-                vals_list.append(
-                    {
-                        "shipment_id": shipment.id,
-                        "charge_type": CHARGE_TYPES.get(charge.charge_type, "other"),
-                        "description": charge.description or charge.charge_type or stage,
-                        "amount": charge.amount,
-                        "currency_id": currency.id,
-                        "source": "carrier",
-                        "charge_stage": stage,
-                        "backend_id": backend.id,
-                    }
-                )
-            if _charge_set(_charge_vals(mine)) == _charge_set(vals_list):
+            pending = mine.filtered(lambda c: c.validation_state == "pending")
+            settled = [_charge_key(vals) for vals in _charge_vals(mine - pending)]
+            for key in settled:  # each validated charge stands for one wanted charge
+                match = next((vals for vals in wanted if _charge_key(vals) == key), None)
+                if match:
+                    wanted.remove(match)
+            if sorted(map(_charge_key, _charge_vals(pending))) == sorted(map(_charge_key, wanted)):
                 continue
-            mine.filtered(lambda c: c.validation_state == "pending").unlink()
-            self.env["logistics.freight.charge"].create(vals_list)
+            pending.unlink()
+            self.env["logistics.freight.charge"].create(wanted)
+
+    def _charge_vals(self, shipment, backend, charge):
+        code = charge.currency or shipment.company_id.currency_id.name
+        currency = (
+            self.env["res.currency"]
+            .with_context(active_test=False)
+            .search([("name", "=", code)], limit=1)
+        )
+        description = charge.description or charge.charge_type or charge.stage
+        if not currency:
+            currency = shipment.company_id.currency_id
+            description = f"{description} ({code}?)"
+        return {
+            "shipment_id": shipment.id,
+            "charge_type": CHARGE_TYPES.get(charge.charge_type, "other"),
+            "description": description,
+            "amount": charge.amount,
+            "currency_id": currency.id,
+            "source": "carrier",
+            "charge_stage": charge.stage,
+            "backend_id": backend.id,
+        }
 
 
-def _charge_set(vals_list):
-    """What a set of charges says, to compare a new answer with the last."""
-    return sorted(
-        (v["charge_type"], round(v["amount"], 2), v["currency_id"], v["description"] or "")
-        for v in vals_list
+def _charge_key(vals):
+    """What a charge says, to compare a new answer with the last."""
+    return (
+        vals["charge_type"],
+        round(vals["amount"], 2),
+        vals["currency_id"],
+        vals["description"] or "",
     )
 
 

@@ -8,7 +8,9 @@ class LogisticsShipment(models.Model):
     carrier_tracking_ids = fields.One2many(
         "logistics.carrier.tracking", "shipment_id", string="Carrier Tracking"
     )
-    picking_count = fields.Integer(compute="_compute_picking_count")
+    picking_count = fields.Integer(
+        compute="_compute_picking_count", groups="stock.group_stock_user"
+    )
 
     def _compute_picking_count(self):
         for shipment in self:

@@ -128,6 +128,21 @@ class TestMapping(BaseCase):
         self.assertEqual(len(reading.deviations), 2)  # the ETA without offset, the skipped event
         self.assertIn("read as UTC", reading.deviations[0])
 
+    def test_unix_times_in_seconds_or_milliseconds(self):
+        document = {
+            "tracking_number": "1",
+            "events": [
+                {"code": "A", "time": 1764583200},
+                {"code": "B", "time": "1764583200000"},
+                {"code": "C", "time": 10**30},
+            ],
+        }
+        reading = Mapping().parse(document)
+        self.assertEqual(
+            [e.time for e in reading.events], [datetime(2025, 12, 1, 10, tzinfo=timezone.utc)] * 2
+        )
+        self.assertIn("not a unix time", reading.deviations[0])
+
     def test_another_layout_is_configuration(self):
         mapping = Mapping(
             {

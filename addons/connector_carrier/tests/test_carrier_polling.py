@@ -4,7 +4,11 @@ from datetime import timedelta
 
 from odoo import fields
 from odoo.modules.neutralize import get_neutralization_queries
+from odoo.tests import new_test_user
 
+from odoo.addons.logistics_integration.lib import destinations
+
+from ..lib import pod_download
 from .common import CarrierCase
 
 
@@ -80,6 +84,62 @@ class TestCarrierPolling(CarrierCase):
         tracking.write({"state": "tracking", "digest": False})
         self.poll_now(tracking)
         self.assertEqual(len(shipment.charge_ids.filtered(lambda c: c.source == "carrier")), 2)
+
+    def test_a_validated_charge_is_not_billed_twice(self):
+        parcel = self.parcel(
+            "PKC2",
+            ("PU", 10),
+            charges=[
+                {"type": "freight", "amount": 18.4, "currency": "EUR", "stage": "final"},
+                {"type": "fuel", "amount": 2.1, "currency": "EUR", "stage": "final"},
+            ],
+        )
+        [tracking] = self.track("PKC2")
+        self.poll_now()
+        charges = tracking.shipment_id.charge_ids
+        self.assertEqual(
+            set(charges.currency_id.mapped("name")), {"EUR"}, "an inactive currency too"
+        )
+        charges.filtered(lambda c: c.charge_type == "linehaul").validation_state = "valid"
+        # the carrier corrects the fuel surcharge
+        parcel.charges = [parcel.charges[0], {**parcel.charges[1], "amount": 2.6}]
+        self.poll_now()
+        charges = tracking.shipment_id.charge_ids
+        self.assertEqual(sorted(charges.mapped("amount")), [2.6, 18.4])
+        self.assertEqual(charges.filtered(lambda c: c.amount == 18.4).validation_state, "valid")
+
+    def test_a_stock_user_ships_with_a_tracked_carrier(self):
+        self.parcel("PKU1", ("PU", 10))
+        clerk = new_test_user(self.env, login="carrier_clerk", groups="stock.group_stock_user")
+        picking = (
+            self.env["stock.picking"]
+            .with_user(clerk)
+            .create(
+                {
+                    "partner_id": self.env["res.partner"].create({"name": "Clerk's customer"}).id,
+                    "picking_type_id": self.env.ref("stock.picking_type_out").id,
+                    "carrier_id": self.shipping_method.id,
+                }
+            )
+        )
+        picking.carrier_tracking_ref = "PKU1"
+        self.assertEqual(picking.carrier_tracking_url, "https://parcel.example/track/PKU1")
+        self.poll_now()
+        self.assertEqual(picking.delivery_state, "in_transit")
+
+    def test_pod_links_are_not_trusted(self):
+        url = self.sandbox.url
+        with self.assertRaisesRegex(pod_download.PodRefused, "not a public address"):
+            pod_download.fetch(
+                f"{url}/pod/X.pdf", "https://api.carrier.example", "t", destinations.private_address
+            )
+        with self.assertRaisesRegex(pod_download.PodRefused, "text/html"):
+            pod_download.fetch(f"{url}/track/X", url, "t", destinations.private_address)
+        name, mimetype, content = pod_download.fetch(
+            f"{url}/pod/X.pdf", url, "t", destinations.private_address
+        )
+        self.assertEqual((name, mimetype), ("X.pdf", "application/pdf"))
+        self.assertTrue(content.startswith(b"%PDF"))
 
     def test_one_broken_number_among_a_hundred(self):
         numbers = [f"PKD{index:03d}" for index in range(99)]

@@ -1,6 +1,9 @@
 """Carrier webhooks over real HTTP into the test server, through the door."""
 
 import json
+from datetime import timedelta, timezone
+
+from odoo.tests import new_test_user
 
 from ..lib import webhook_signature
 from .common import SECRET, CarrierCase
@@ -42,6 +45,41 @@ class TestCarrierWebhook(CarrierCase):
         self.assertTrue(again.json()["results"][0]["duplicate"])
         self.run_jobs()
         self.assertEqual(len(shipment.milestone_ids), 2)
+
+    def test_one_webhook_with_two_updates_of_a_number(self):
+        at = self.at(3).isoformat()
+        later = self.at(1).isoformat()
+        body = {
+            "data": [
+                {"tracking_number": "PKW7", "events": [{"id": "e1", "code": "PU", "time": at}]},
+                {"tracking_number": "PKW7", "events": [{"id": "e2", "code": "IT", "time": later}]},
+            ]
+        }
+        response = self.hook(body)
+        self.assertEqual(response.status_code, 202)
+        self.assertEqual(len(response.json()["results"]), 2)
+        self.run_jobs()
+        [tracking] = self.env["logistics.carrier.tracking"].search([("number", "=", "PKW7")])
+        self.assertEqual(self.codes(tracking.shipment_id), ["PICKED_UP", "IN_TRANSIT"])
+
+    def test_a_new_eta_without_a_scan_reaches_the_shipment(self):
+        eta = self.at(-30).replace(microsecond=0)
+        body = {
+            "data": {
+                "tracking_number": "PKW8",
+                "estimated_delivery": eta.isoformat(),
+                "events": [{"id": "e1", "code": "PU", "time": self.at(3).isoformat()}],
+            }
+        }
+        self.assertEqual(self.hook(body).status_code, 202)
+        body["data"]["estimated_delivery"] = (eta + timedelta(hours=5)).isoformat()
+        self.assertEqual(self.hook(body).status_code, 202)
+        self.run_jobs()
+        [tracking] = self.env["logistics.carrier.tracking"].search([("number", "=", "PKW8")])
+        shipment = tracking.shipment_id
+        self.assertEqual(self.codes(shipment), ["PICKED_UP", "ETA_UPDATED"])
+        expected = (eta + timedelta(hours=5)).astimezone(timezone.utc).replace(tzinfo=None)
+        self.assertEqual(shipment.eta, expected)
 
     def test_forged_and_unsigned_webhooks_are_refused(self):
         body = {"data": {"tracking_number": "PKW2", "events": []}}
@@ -111,3 +149,25 @@ class TestCarrierWebhook(CarrierCase):
         self.assertIn("not in the code table", preview.result)
         preview.mapping = '{"number": "nope[?"}'
         self.assertIn("JMESPath", preview.result)
+
+    def test_the_webhook_is_documented(self):
+        document = self.url_open("/logistics/v1/openapi.json").json()
+        operation = document["paths"]["/logistics/v1/carriers/{code}/webhook"]["post"]
+        self.assertEqual(operation["security"], [], "signed by the carrier, not by an API key")
+        self.assertTrue({"202", "200", "401", "422"} <= set(operation["responses"]))
+
+    def test_a_dispatcher_without_inventory_rights_sees_the_shipment(self):
+        self.parcel("PKW6", ("PU", 10))
+        self.sandbox.webhook(self.base_url() + HOOK, "PKW6", "hmac_base64", SECRET)
+        self.run_jobs()
+        [tracking] = self.env["logistics.carrier.tracking"].search([("number", "=", "PKW6")])
+        dispatcher = new_test_user(
+            self.env,
+            login="carrier_dispatcher",
+            groups="logistics_integration.group_logistics_user",
+        )
+        shipment = tracking.shipment_id.with_user(dispatcher)
+        view = shipment.get_views([(False, "form")])["views"]["form"]["arch"]
+        self.assertNotIn("picking_count", view)
+        self.assertEqual(shipment.carrier_tracking_ids.mapped("number"), ["PKW6"])
+        self.assertEqual(shipment.carrier_tracking_ids.carrier_status, "picked_up")

@@ -305,8 +305,8 @@ class TestInboundApi(ApiCase):
             )
             self.assertEqual(branch["properties"]["note"]["pattern"], "^[^\\u0000]*$")
         operations = {(path, method) for path, item in document["paths"].items() for method in item}
-        self.assertEqual(
-            operations,
+        # connectors add their own routes (a carrier's webhook): these are this module's
+        self.assertLessEqual(
             {
                 ("/logistics/v1/events", "post"),
                 ("/logistics/v1/events/batch", "post"),
@@ -315,6 +315,7 @@ class TestInboundApi(ApiCase):
                 ("/logistics/v1/subscriptions", "post"),
                 ("/logistics/v1/subscriptions/{subscription_id}", "delete"),
             },
+            operations,
         )
         documented = set(document["paths"]["/logistics/v1/events"]["post"]["responses"])
         self.assertEqual(
