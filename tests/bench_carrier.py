@@ -230,7 +230,7 @@ def main():
     parser.add_argument("--parcels", type=int, default=1000)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument(
-        "--quota", type=int, default=400, help="requests per second the carrier allows"
+        "--quota", type=int, default=2000, help="requests per second the carrier allows"
     )
     args = parser.parse_args()
     sandbox = CarrierSandbox(quota_per_second=args.quota, batch_max=50).start()
