@@ -37,8 +37,9 @@ class LogisticsCarrierMappingPreview(models.TransientModel):
             return Markup("<p class='text-danger'>%s</p>") % str(error)
         documents = mapping.documents(body, self.source)
         if not documents:
+            where = mapping.spec[f"{self.source}_items"]
             return Markup("<p class='text-danger'>%s</p>") % self.env._(
-                "No tracking document found at %s.", mapping.spec[f"{self.source}_items"]
+                "No tracking document found at %s.", where
             )
         codes = {event.code for doc in documents for event in mapping.parse(doc).events}
         meanings = self.env["logistics.carrier.code"]._meanings(self.backend_id, codes)
