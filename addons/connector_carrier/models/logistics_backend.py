@@ -145,13 +145,9 @@ class LogisticsBackend(models.Model):
 
     @api.depends("code")
     def _compute_carrier_webhook_url(self):
-        base = (
-            self._setting("public_base_url", "")
-            or self.env["ir.config_parameter"].sudo().get_param("web.base.url", "")
-        ).rstrip("/")
         for backend in self:
             backend.carrier_webhook_url = (
-                f"{base}/logistics/v1/carriers/{backend.code}/webhook"
+                self._public_url(f"/logistics/v1/carriers/{backend.code}/webhook")
                 if backend.kind == "carrier" and backend.code
                 else False
             )

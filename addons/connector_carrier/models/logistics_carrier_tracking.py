@@ -8,10 +8,10 @@ from datetime import timedelta, timezone
 from odoo import api, fields, models
 from odoo.sql_db import connection_info_for
 
-from odoo.addons.logistics_integration.lib import destinations, rate_counter
+from odoo.addons.logistics_integration.lib import destinations, pod_download, rate_counter
 from odoo.addons.queue_job.exception import RetryableJobError
 
-from ..lib import pacing, pod_download, polling, taxonomy
+from ..lib import pacing, polling, taxonomy
 from ..lib.errors import BadAnswer, CarrierRefused, CarrierUnavailable, QuotaExceeded
 
 _logger = logging.getLogger(__name__)

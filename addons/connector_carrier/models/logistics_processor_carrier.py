@@ -9,24 +9,6 @@ from ..lib import taxonomy
 from .logistics_carrier_tracking import _naive
 
 MAX_NUMBER = 64
-# How carriers name charge types, and ours.
-CHARGE_TYPES = {
-    "linehaul": "linehaul",
-    "freight": "linehaul",
-    "base": "linehaul",
-    "transport": "linehaul",
-    "fuel": "fuel",
-    "fsc": "fuel",
-    "fuel_surcharge": "fuel",
-    "accessorial": "accessorial",
-    "residential": "accessorial",
-    "liftgate": "accessorial",
-    "signature": "accessorial",
-    "detention": "detention",
-    "toll": "toll",
-    "customs": "customs",
-    "duty": "customs",
-}
 
 
 class LogisticsProcessorCarrier(models.AbstractModel):
@@ -230,7 +212,7 @@ class LogisticsProcessorCarrier(models.AbstractModel):
             description = f"{description} ({code}?)"
         return {
             "shipment_id": shipment.id,
-            "charge_type": CHARGE_TYPES.get(charge.charge_type, "other"),
+            "charge_type": self.env["logistics.freight.charge"]._charge_type_of(charge.charge_type),
             "description": description,
             "amount": charge.amount,
             "currency_id": currency.id,

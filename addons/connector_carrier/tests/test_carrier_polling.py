@@ -6,9 +6,8 @@ from odoo import fields
 from odoo.modules.neutralize import get_neutralization_queries
 from odoo.tests import new_test_user
 
-from odoo.addons.logistics_integration.lib import destinations
+from odoo.addons.logistics_integration.lib import destinations, pod_download
 
-from ..lib import pod_download
 from .common import CarrierCase
 
 

@@ -1,4 +1,25 @@
-from odoo import fields, models
+from odoo import api, fields, models
+
+# How partners (carriers, TMSs, EDI) name charge types, and ours.
+CHARGE_TYPES = {
+    "linehaul": "linehaul",
+    "freight": "linehaul",
+    "base": "linehaul",
+    "lh": "linehaul",
+    "transport": "linehaul",
+    "fuel": "fuel",
+    "fsc": "fuel",
+    "fuel_surcharge": "fuel",
+    "accessorial": "accessorial",
+    "residential": "accessorial",
+    "liftgate": "accessorial",
+    "signature": "accessorial",
+    "detention": "detention",
+    "det": "detention",
+    "toll": "toll",
+    "customs": "customs",
+    "duty": "customs",
+}
 
 
 class LogisticsFreightCharge(models.Model):
@@ -61,3 +82,8 @@ class LogisticsFreightCharge(models.Model):
         index=True,
     )
     validation_note = fields.Char()
+
+    @api.model
+    def _charge_type_of(self, name):
+        """Our charge type for a partner's name of it ("FSC", "Linehaul"…)."""
+        return CHARGE_TYPES.get((name or "").strip().lower(), "other")

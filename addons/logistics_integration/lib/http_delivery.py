@@ -16,6 +16,19 @@ MAX_RETRY_AFTER = 3600
 
 
 def post(url, body, headers, timeout=(5, 30)):
+    return _post(url, body, headers, timeout).status_code
+
+
+def post_json(url, body, headers, timeout=(5, 30)):
+    """``(status, answer)``: the partner's JSON answer, None when it gave none."""
+    response = _post(url, body, headers, timeout)
+    try:
+        return response.status_code, response.json()
+    except ValueError:
+        return response.status_code, None
+
+
+def _post(url, body, headers, timeout):
     try:
         response = requests.post(
             url, data=body, headers=headers, timeout=timeout, allow_redirects=False
@@ -38,7 +51,7 @@ def post(url, body, headers, timeout=(5, 30)):
             code=f"http_{response.status_code}",
             exception_type="invalid_message",
         )
-    return response.status_code
+    return response
 
 
 def _retry_after(value):

@@ -208,6 +208,15 @@ class LogisticsBackend(models.Model):
         return self.env["ir.config_parameter"].sudo().get_param(f"logistics.{name}") or default
 
     @api.model
+    def _public_url(self, path):
+        """The address partners reach ``path`` at: the public base URL of the
+        Settings, else Odoo's own."""
+        base = self._setting("public_base_url", "") or self.env[
+            "ir.config_parameter"
+        ].sudo().get_param("web.base.url", "")
+        return base.rstrip("/") + path
+
+    @api.model
     def _setting_int(self, name, default):
         value = self._setting(name, "")
         return int(value) if str(value).isdigit() and int(value) > 0 else default

@@ -1,7 +1,7 @@
-"""Fetching a proof of delivery document from the URL a carrier gives.
+"""Fetching a proof of delivery document from the URL a partner (carrier, TMS) gives.
 
-The URL comes from the carrier's data, so it is not trusted: our API token
-goes only to the carrier's own API host, other hosts must be public internet
+The URL comes from the partner's data, so it is not trusted: our API token
+goes only to the partner's own API host, other hosts must be public internet
 addresses (no requests into our network), and only documents and images are
 kept, under the type they are (never HTML that a browser would run).
 """

@@ -1,0 +1,80 @@
+"""TMS webhooks: signed with the backend's secret, each event stored raw through the door."""
+
+from odoo import SUPERUSER_ID
+from odoo.http import request
+
+from odoo.addons.logistics_integration.controllers.base import (
+    ApiError,
+    IntegrationController,
+    api_route,
+)
+from odoo.addons.logistics_integration.lib import signature
+
+
+class TmsWebhookApi(IntegrationController):
+    @api_route("/logistics/v1/tms/<string:code>/webhook")
+    def post_webhook(self, code):
+        """A TMS's events (dispatch, stops, POD, charges, tender answers).
+        202 once stored, 200 when every event was already received."""
+        return self._serve(lambda call: self._intake_webhook(call, code))
+
+    def _intake_webhook(self, call, code):
+        request.update_env(user=SUPERUSER_ID)
+        backend = self._tms(code)
+        call.target = backend._inbox_target()
+        body = self._read_body(call)
+        # no API key comes with a webhook: the signature is the authentication
+        try:
+            signature.verify(
+                request.httprequest.headers.get(signature.HEADER),
+                body,
+                call.target.secrets,
+                tolerance=call.target.tolerance,
+            )
+        except signature.SignatureError as error:
+            raise ApiError(401, "invalid_signature", str(error)) from error
+        self._check_content_type()
+        document = self._parse_json(body)
+        self._check_rate(call, 1)
+        items = request.env["logistics.tms.feed"]._items(backend, document, "webhook")
+        if not items:
+            raise ApiError(
+                422,
+                "validation_failed",
+                "no event where the TMS's mapping template looks for them",
+                [{"field": backend._tms_template().spec["inbound"]["items"], "message": "none"}],
+            )
+        receipts = self._receive(call, items)
+        refused = [receipt for receipt in receipts if receipt.problems]
+        if refused:
+            raise ApiError(
+                422,
+                "validation_failed",
+                f"{len(refused)} of {len(receipts)} event(s) refused",
+                list(refused[0].problems),
+                kept=True,
+            )
+        status = 200 if all(receipt.duplicate for receipt in receipts) else 202
+        return self._json(
+            status,
+            {
+                "correlation_id": call.correlation_id,
+                "results": [self._accepted(r, call.correlation_id) for r in receipts],
+            },
+        )
+
+    def _tms(self, code):
+        backends = (
+            request.env["logistics.backend"]
+            .sudo()
+            .search([("kind", "=", "tms"), ("code", "=", code)], limit=2)
+        )
+        if len(backends) != 1:
+            raise ApiError(
+                404,
+                "unknown_tms",
+                f"no TMS backend {code!r}" if not backends else f"TMS code {code!r} is ambiguous",
+            )
+        if not backends.tms_template_id:
+            raise ApiError(404, "unknown_tms", f"TMS backend {code!r} has no mapping template")
+        return backends

@@ -1,0 +1,128 @@
+from datetime import timedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+from odoo.addons.logistics_integration.models.logistics_backend import ADMIN_GROUP
+
+
+class LogisticsBackend(models.Model):
+    """A TMS: the dialect it speaks (a mapping template), where tenders go,
+    and the change feed that heals what its webhooks missed."""
+
+    _inherit = "logistics.backend"
+
+    kind = fields.Selection(selection_add=[("tms", "TMS")], ondelete={"tms": "set default"})
+    adapter = fields.Selection(
+        selection_add=[("tms", "TMS (tenders through the mapping template)")],
+        ondelete={"tms": "set default"},
+    )
+    tms_template_id = fields.Many2one(
+        "logistics.tms.template",
+        string="Mapping Template",
+        ondelete="restrict",
+        help="The TMS's dialect: how its JSON reads as events, and how tenders are written.",
+    )
+    tms_tender_orders = fields.Boolean(
+        string="Tender Confirmed Sale Orders",
+        help="A confirmed sale order of this company becomes a shipment tendered to this TMS.",
+    )
+    tms_webhook_url = fields.Char(
+        string="TMS Webhook URL", compute="_compute_tms_webhook_url", groups=ADMIN_GROUP
+    )
+    tms_tender_ids = fields.One2many("logistics.tender", "backend_id", string="Tenders")
+    tms_feed_enabled = fields.Boolean(
+        string="Pull the Change Feed",
+        help="Read the TMS's event feed on a schedule: what a lost webhook did not bring, "
+        "the feed does.",
+    )
+    tms_feed_cursor = fields.Datetime(
+        string="Feed Read Up To",
+        copy=False,
+        help="The recording time of the newest event read from the feed. Only the feed "
+        "moves it, never a webhook; each pull starts an overlap window before it.",
+    )
+    tms_feed_overlap = fields.Integer(
+        string="Overlap Window (s)",
+        default=900,
+        help="Each pull re-reads this much before the cursor, so events the TMS made "
+        "visible late are not skipped. Must exceed the visibility lag.",
+    )
+    tms_feed_lag = fields.Integer(
+        string="Visibility Lag (s)",
+        default=300,
+        help="How long the TMS may take to show a recorded event in its feed.",
+    )
+    tms_feed_retention = fields.Integer(
+        string="Feed Retention (h)",
+        default=72,
+        help="How long the TMS keeps events in its feed; a cursor older than half of it "
+        "raises an exception before events are lost.",
+    )
+    tms_feed_page_size = fields.Integer(string="Events per Page", default=200)
+    tms_feed_last_pull = fields.Datetime(string="Last Pull", readonly=True, copy=False)
+    tms_feed_last_result = fields.Char(string="Last Pull Result", readonly=True, copy=False)
+
+    @api.depends("code", "kind")
+    def _compute_tms_webhook_url(self):
+        for backend in self:
+            backend.tms_webhook_url = (
+                self._public_url(f"/logistics/v1/tms/{backend.code}/webhook")
+                if backend.kind == "tms" and backend.code
+                else False
+            )
+
+    @api.constrains("tms_feed_overlap", "tms_feed_lag", "kind")
+    def _check_tms_feed_overlap(self):
+        for backend in self.filtered(lambda b: b.kind == "tms"):
+            if backend.tms_feed_overlap <= backend.tms_feed_lag:
+                raise ValidationError(
+                    self.env._(
+                        "%(backend)s: the overlap window (%(overlap)s s) must be longer than "
+                        "the TMS's visibility lag (%(lag)s s), or late events are skipped.",
+                        backend=backend.name,
+                        overlap=backend.tms_feed_overlap,
+                        lag=backend.tms_feed_lag,
+                    )
+                )
+
+    def _tms_template(self, version=None):
+        """The compiled template of this TMS (of ``version``, else the current one)."""
+        self.ensure_one()
+        if not self.tms_template_id:
+            raise ValidationError(
+                self.env._("TMS %(backend)s has no mapping template.", backend=self.name)
+            )
+        return self.tms_template_id._compiled(version)
+
+    def _tms_feed_stale(self):
+        """Is the cursor old enough that the feed may drop events before we read them?"""
+        self.ensure_one()
+        if not self.tms_feed_cursor:
+            return False
+        limit = timedelta(hours=self.tms_feed_retention / 2)
+        return fields.Datetime.now() - self.tms_feed_cursor > limit
+
+    def action_tms_pull_feed(self):
+        for backend in self:
+            self.env["logistics.tms.feed"]._pull(backend)
+        return True
+
+    def _tms_feed_done(self, now, read, stored, stale, failed=False):
+        """Record how the pull went where the admin looks: the backend form."""
+        self.ensure_one()
+        values = {"tms_feed_last_pull": now}
+        if not failed:
+            values["tms_feed_last_result"] = self.env._(
+                "%(read)s event(s) read, %(stored)s new", read=read, stored=stored
+            )
+        if stale:
+            self.message_post(
+                body=self.env._(
+                    "The feed cursor is older than half the TMS's retention "
+                    "(%(hours)s h): events may leave the feed before they are read.",
+                    hours=self.tms_feed_retention,
+                )
+            )
+        self.write(values)
+        return read, stored

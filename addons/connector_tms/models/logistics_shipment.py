@@ -1,0 +1,216 @@
+from datetime import timedelta
+
+from odoo import fields, models
+
+from odoo.addons.logistics_integration.lib import destinations, pod_download
+from odoo.addons.queue_job.exception import RetryableJobError
+
+from .logistics_processor_tms import _utc
+
+
+class LogisticsShipment(models.Model):
+    """A shipment ordered in Odoo and moved by a TMS: its order, its tenders,
+    and what dispatch told us (driver, vehicle)."""
+
+    _inherit = "logistics.shipment"
+
+    sale_order_id = fields.Many2one(
+        "sale.order", string="Sale Order", readonly=True, index="btree_not_null", copy=False
+    )
+    tender_ids = fields.One2many("logistics.tender", "shipment_id", string="Tenders")
+    tender_state = fields.Selection(
+        related="tender_ids.state", string="Tender", help="State of the latest tender."
+    )
+    driver_name = fields.Char(string="Driver", tracking=True)
+    driver_phone = fields.Char()
+    vehicle = fields.Char(tracking=True)
+
+    def _for_order(self, order, backend):
+        """The shipment of ``order``: created on its first tender, brought up to
+        date (dates, weight, stops) on each revision."""
+        shipment = self.search([("sale_order_id", "=", order.id)], limit=1)
+        values = self._order_values(order)
+        if shipment:
+            shipment.write(values)
+        else:
+            shipment = self.create(
+                {
+                    **values,
+                    "sale_order_id": order.id,
+                    "company_id": order.company_id.id,
+                    "environment": backend.environment,
+                }
+            )
+            self.env["logistics.external.ref"]._bind(
+                backend, shipment, order.name, kind=self.env._("Tender reference")
+            )
+        for stop in self._order_stops(values):
+            # updated in place: milestones already recorded keep their stop
+            known = shipment.stop_ids.filtered(lambda s, n=stop["sequence"]: s.sequence == n)
+            if known:
+                known.write(stop)
+            else:
+                shipment.stop_ids = [(0, 0, stop)]
+        return shipment
+
+    def _order_values(self, order):
+        pickup = min(order.picking_ids.mapped("scheduled_date"), default=None) or (
+            order.commitment_date or fields.Datetime.now()
+        )
+        delivery = order.commitment_date or pickup + timedelta(days=1)
+        goods = order._tms_goods()
+        return {
+            "customer_id": order.partner_id.commercial_partner_id.id,
+            "customer_reference": order.client_order_ref or order.name,
+            "origin_id": order.warehouse_id.partner_id.id,
+            "destination_id": order.partner_shipping_id.id,
+            "planned_pickup": pickup,
+            "planned_delivery": max(delivery, pickup),
+            "weight_kg": sum(line.product_uom_qty * line.product_id.weight for line in goods),
+            "pieces": int(sum(goods.mapped("product_uom_qty"))),
+        }
+
+    def _order_stops(self, values):
+        return [
+            {
+                "sequence": 1,
+                "stop_type": "pickup",
+                "partner_id": values["origin_id"],
+                "window_start": values["planned_pickup"],
+                "window_end": values["planned_pickup"] + timedelta(hours=2),
+            },
+            {
+                "sequence": 2,
+                "stop_type": "delivery",
+                "partner_id": values["destination_id"],
+                "window_start": values["planned_delivery"],
+                "window_end": values["planned_delivery"] + timedelta(hours=4),
+            },
+        ]
+
+    def _bind_load_id(self, backend, load_id):
+        self.ensure_one()
+        self.env["logistics.external.ref"]._bind(
+            backend, self, load_id, kind=self.env._("TMS load id")
+        )
+
+    def _record_cancellation(self, tender):
+        self.ensure_one()
+        self.env["logistics.milestone"].create(
+            {
+                "shipment_id": self.id,
+                "milestone_code_id": self.env["logistics.milestone.code"]._by_code("CANCELLED").id,
+                "event_time": fields.Datetime.now(),
+                "backend_id": tender.backend_id.id,
+                "source_text": self.env._("Order %s cancelled", tender.sale_order_id.name),
+            }
+        )
+
+    # --- what the TMS reports ---------------------------------------------------------
+
+    def _tms_charges(self, backend, charges):
+        """The TMS's costs by charge type: a new amount replaces the one not
+        validated yet; a validated charge stays and is not added again."""
+        self.ensure_one()
+        Charge = self.env["logistics.freight.charge"]
+        for charge in charges:
+            charge_type = Charge._charge_type_of(charge.get("type"))
+            currency = self._tms_currency(charge.get("currency"))
+            mine = self.charge_ids.filtered(
+                lambda c, t=charge_type: c.backend_id == backend
+                and c.source == "tms"
+                and c.charge_type == t
+            )
+            if any(
+                c.validation_state != "pending"
+                and c.currency_id == currency
+                and currency.compare_amounts(c.amount, charge["amount"]) == 0
+                for c in mine
+            ):
+                continue
+            values = {"amount": charge["amount"], "currency_id": currency.id}
+            pending = mine.filtered(lambda c: c.validation_state == "pending")
+            if pending:
+                pending[:1].write(values)
+                continue
+            Charge.create(
+                {
+                    **values,
+                    "shipment_id": self.id,
+                    "charge_type": charge_type,
+                    "description": charge.get("description") or charge.get("type") or "",
+                    "source": "tms",
+                    "charge_stage": "final",
+                    "backend_id": backend.id,
+                }
+            )
+
+    def _tms_currency(self, code):
+        found = (
+            self.env["res.currency"]
+            .with_context(active_test=False)
+            .search([("name", "=", (code or "").upper())], limit=1)
+        )
+        return found or self.company_id.currency_id
+
+    def _tms_want_pod(self, backend, event):
+        """Fetch the TMS's POD once, in a job (the TMS may be slow)."""
+        self.ensure_one()
+        if not self._tms_pod_milestone(event["event_id"]):
+            self.with_delay(
+                channel="root.logistics.tms",
+                priority=20,
+                identity_key=f"tms-pod-{self.id}-{event['event_id']}",
+                description=f"Fetch the POD of {self.name}",
+            )._tms_fetch_pod(
+                backend.id,
+                event["pod_url"],
+                event.get("signed_by") or "",
+                event["event_id"],
+                event["event_time"],
+            )
+
+    def _tms_pod_milestone(self, event_id):
+        return self.env["logistics.milestone"].search(
+            [("shipment_id", "=", self.id), ("source_event_id", "=", f"{event_id}:pod")], limit=1
+        )
+
+    def _tms_fetch_pod(self, backend_id, url, signed_by, event_id, event_time):
+        """Job: download the POD, attach it, record POD_RECEIVED at the TMS's time."""
+        if self._tms_pod_milestone(event_id):
+            return "already received"
+        backend = self.env["logistics.backend"].sudo().browse(backend_id)
+        try:
+            name, mimetype, content = pod_download.fetch(
+                url, backend.base_url, backend.api_token, destinations.private_address
+            )
+        except pod_download.PodUnavailable as error:
+            raise RetryableJobError(str(error), seconds=300) from error
+        except pod_download.PodRefused as error:
+            self.message_post(
+                body=self.env._("The TMS's POD could not be fetched: %(error)s", error=error)
+            )
+            return str(error)
+        attachment = self.env["ir.attachment"].create(
+            {
+                "name": name or f"POD-{self.name}.pdf",
+                "mimetype": mimetype,
+                "raw": content,
+                "res_model": self._name,
+                "res_id": self.id,
+            }
+        )
+        self.env["logistics.milestone"].create(
+            {
+                "shipment_id": self.id,
+                "milestone_code_id": self.env["logistics.milestone.code"]
+                ._by_code("POD_RECEIVED")
+                .id,
+                "event_time": _utc(event_time),
+                "backend_id": backend.id,
+                "source_event_id": f"{event_id}:pod",
+                "source_text": self.env._("Signed by %s", signed_by) if signed_by else False,
+                "document_ref": attachment.name,
+            }
+        )
+        return attachment.name

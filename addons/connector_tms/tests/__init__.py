@@ -1,0 +1,1 @@
+from . import test_tms_dispatch, test_tms_feed, test_tms_template, test_tms_tender

@@ -1,0 +1,1 @@
+from . import logistics_tms_mapping_preview, logistics_tms_replay

@@ -1,0 +1,67 @@
+import json
+
+from odoo import api, fields, models
+
+from ..lib.template import TemplateError
+
+
+class LogisticsTmsMappingPreview(models.TransientModel):
+    """Run a template version on a stored TMS event (or a pasted one) and see
+    the canonical result and every error, before anything is applied."""
+
+    _name = "logistics.tms.mapping.preview"
+    _description = "TMS Mapping Preview"
+
+    template_id = fields.Many2one("logistics.tms.template", required=True)
+    version_id = fields.Many2one(
+        "logistics.tms.template.version",
+        string="Version",
+        required=True,
+        domain="[('template_id', '=', template_id)]",
+    )
+    message_id = fields.Many2one(
+        "logistics.integration.message",
+        string="Stored Event",
+        domain="[('message_type', '=', 'tms_event')]",
+        help="A TMS event received before: its raw payload is read with the chosen version.",
+    )
+    raw = fields.Text(string="TMS Event (JSON)")
+    result = fields.Text(string="Reading", compute="_compute_result")
+    problems = fields.Text(compute="_compute_result")
+
+    @api.onchange("template_id")
+    def _onchange_template_id(self):
+        self.version_id = self.template_id.version_id
+
+    @api.onchange("message_id")
+    def _onchange_message_id(self):
+        if self.message_id:
+            self.raw = self.message_id.sudo().payload
+
+    @api.depends("version_id", "raw")
+    def _compute_result(self):
+        for preview in self:
+            preview.result, preview.problems = preview._read()
+
+    def _read(self):
+        if not self.version_id or not (self.raw or "").strip():
+            return False, False
+        try:
+            raw = json.loads(self.raw)
+            template = self.template_id._compiled(self.version_id)
+        except (ValueError, TemplateError) as error:
+            return False, str(error)
+        backend = self.message_id.backend_id or self.template_id.backend_ids[:1]
+        processor = self.env["logistics.processor.tms"]
+        mapped = template.map(raw, processor._resolver(backend))
+        problems = [
+            f"TMS schema: {p['field'] or 'event'}: {p['message']}"
+            for p in template.payload_problems(raw)
+        ]
+        problems += [f"{p['field'] or 'event'}: {p['message']}" for p in mapped.problems]
+        problems += [f"unmapped code {code} of {table}" for table, code in mapped.unmapped]
+        problems += mapped.deviations
+        reading = {"event": mapped.event}
+        if mapped.event.get("code") and not mapped.problems:
+            reading["milestone"] = processor._canonical(mapped.event)
+        return json.dumps(reading, indent=2, ensure_ascii=False), "\n".join(problems) or False
