@@ -6,7 +6,12 @@
     "category": "Inventory/Logistics",
     "author": "Logistics Integration Suite contributors",
     "license": "LGPL-3",
-    "depends": ["logistics_integration", "logistics_canonical", "stock_delivery"],
+    "depends": [
+        "logistics_integration",
+        "logistics_canonical",
+        "logistics_stock",
+        "stock_delivery",
+    ],
     "external_dependencies": {"python": ["jmespath", "zeep"]},
     "data": [
         "security/ir.model.access.csv",

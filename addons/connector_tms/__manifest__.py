@@ -6,7 +6,13 @@
     "category": "Inventory/Logistics",
     "author": "Logistics Integration Suite contributors",
     "license": "LGPL-3",
-    "depends": ["logistics_integration", "logistics_canonical", "sale_management", "sale_stock"],
+    "depends": [
+        "logistics_integration",
+        "logistics_canonical",
+        "logistics_stock",
+        "sale_management",
+        "sale_stock",
+    ],
     "external_dependencies": {"python": ["jmespath", "jsonschema"]},
     "data": [
         "security/ir.model.access.csv",

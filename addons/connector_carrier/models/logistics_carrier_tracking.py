@@ -8,7 +8,7 @@ from datetime import timedelta, timezone
 from odoo import api, fields, models
 from odoo.sql_db import connection_info_for
 
-from odoo.addons.logistics_integration.lib import destinations, pod_download, rate_counter
+from odoo.addons.logistics_integration.lib import rate_counter
 from odoo.addons.queue_job.exception import RetryableJobError
 
 from ..lib import pacing, polling, taxonomy
@@ -526,59 +526,20 @@ class LogisticsCarrierTracking(models.Model):
             )._fetch_pod(url, signed_by)
 
     def _pod_milestone(self):
-        return self.env["logistics.milestone"].search(
-            [
-                ("shipment_id", "=", self.shipment_id.id),
-                ("source_event_id", "=", f"{self.number}:pod"),
-            ],
-            limit=1,
-        )
+        return self.shipment_id._has_milestone(f"{self.number}:pod")
 
     def _fetch_pod(self, url, signed_by=""):
         """Job: download the POD, attach it to the shipment and the delivery,
         record POD_RECEIVED. A carrier that fails retries the job."""
         if self._pod_milestone():
             return "already received"
-        try:
-            backend = self.sudo().backend_id
-            name, mimetype, content = pod_download.fetch(
-                url, backend.base_url, backend.api_token, destinations.private_address
-            )
-        except pod_download.PodUnavailable as error:
-            raise RetryableJobError(str(error), seconds=300) from error
-        except pod_download.PodRefused as error:
-            self.shipment_id.message_post(
-                body=self.env._(
-                    "The carrier's POD of %(number)s could not be fetched: %(error)s",
-                    number=self.number,
-                    error=error,
-                )
-            )
-            return str(error)
-        attachment = self.env["ir.attachment"].create(
-            {
-                "name": name or f"POD-{self.number}.pdf",
-                "mimetype": mimetype,
-                "raw": content,
-                "res_model": "logistics.shipment",
-                "res_id": self.shipment_id.id,
-            }
+        attachment = self.shipment_id._receive_pod(
+            self.backend_id, url, f"{self.number}:pod", signed_by=signed_by
         )
+        if not attachment:
+            return "refused"
         if self.picking_id:
             attachment.copy({"res_model": "stock.picking", "res_id": self.picking_id.id})
-        self.env["logistics.milestone"].create(
-            {
-                "shipment_id": self.shipment_id.id,
-                "milestone_code_id": self.env["logistics.milestone.code"]
-                ._by_code("POD_RECEIVED")
-                .id,
-                "event_time": fields.Datetime.now(),
-                "backend_id": self.backend_id.id,
-                "source_event_id": f"{self.number}:pod",
-                "document_ref": attachment.name,
-                "source_text": signed_by and self.env._("Signed by %s", signed_by),
-            }
-        )
         self.confirmed = True
         self._reschedule()
         return attachment.name

@@ -37,8 +37,8 @@ def paths():
                     },
                 },
                 "responses": {
-                    "202": json_response("Stored durably and queued.", "CarrierWebhookAccepted"),
-                    "200": json_response("Already received.", "CarrierWebhookAccepted"),
+                    "202": json_response("Stored durably and queued.", "WebhookAccepted"),
+                    "200": json_response("Already received.", "WebhookAccepted"),
                     "400": error_response("Body unreadable."),
                     "401": error_response("Signature missing, invalid or outside its window."),
                     "404": error_response("No carrier backend with this code."),
@@ -61,12 +61,4 @@ class LogisticsOpenapi(models.AbstractModel):
     def _document(self, server_url):
         document = super()._document(server_url)
         document["paths"].update(paths())
-        document["components"]["schemas"]["CarrierWebhookAccepted"] = {
-            "type": "object",
-            "required": ["correlation_id", "results"],
-            "properties": {
-                "correlation_id": {"type": "string"},
-                "results": {"type": "array", "items": {"$ref": "#/components/schemas/Accepted"}},
-            },
-        }
         return document

@@ -35,18 +35,8 @@ SEPARATORS = re.compile(r"[\s,;]+")
 class StockPicking(models.Model):
     _inherit = "stock.picking"
 
-    logistics_shipment_id = fields.Many2one(
-        "logistics.shipment", string="Shipment", index="btree_not_null", copy=False
-    )
     logistics_tracking_ids = fields.One2many(
         "logistics.carrier.tracking", "picking_id", string="Carrier Tracking"
-    )
-    logistics_status = fields.Selection(
-        related="logistics_shipment_id.status", string="Shipment Status"
-    )
-    logistics_eta = fields.Datetime(related="logistics_shipment_id.eta", string="Carrier ETA")
-    logistics_milestone_ids = fields.One2many(
-        related="logistics_shipment_id.milestone_ids", string="Timeline"
     )
     delivery_state = fields.Selection(
         DELIVERY_STATES,
@@ -103,13 +93,4 @@ class StockPicking(models.Model):
             "customer_reference": self.origin,
             "planned_pickup": self.scheduled_date,
             "weight_kg": self.shipping_weight or self.weight,
-        }
-
-    def action_view_logistics_shipment(self):
-        self.ensure_one()
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": "logistics.shipment",
-            "res_id": self.logistics_shipment_id.id,
-            "view_mode": "form",
         }

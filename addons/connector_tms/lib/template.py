@@ -45,11 +45,17 @@ def _validator(name):
 
 
 def problems(validator, document):
-    """``[{"field", "message"}]`` of what ``document`` breaks in ``validator``."""
-    return [
-        {"field": "/".join(str(p) for p in error.absolute_path), "message": error.message}
-        for error in sorted(validator.iter_errors(document), key=lambda e: list(e.absolute_path))
-    ]
+    """``[{"field", "message"}]`` of what ``document`` breaks in ``validator``;
+    a missing field is named, not its parent."""
+    found = []
+    for error in sorted(validator.iter_errors(document), key=lambda e: list(e.absolute_path)):
+        path = [str(part) for part in error.absolute_path]
+        message = error.message
+        if error.validator == "required":
+            path.append(error.message.split("'")[1])
+            message = "is required"
+        found.append({"field": "/".join(path), "message": message})
+    return found
 
 
 @dataclass

@@ -12,7 +12,10 @@ class LogisticsBackend(models.Model):
 
     _inherit = "logistics.backend"
 
-    kind = fields.Selection(selection_add=[("tms", "TMS")], ondelete={"tms": "set default"})
+    kind = fields.Selection(
+        selection_add=[("tms", "TMS"), ("wms", "Warehouse system (WMS)")],
+        ondelete={"tms": "set default", "wms": "set default"},
+    )
     adapter = fields.Selection(
         selection_add=[("tms", "TMS (tenders through the mapping template)")],
         ondelete={"tms": "set default"},

@@ -2,9 +2,6 @@ from datetime import timedelta
 
 from odoo import fields, models
 
-from odoo.addons.logistics_integration.lib import destinations, pod_download
-from odoo.addons.queue_job.exception import RetryableJobError
-
 from .logistics_processor_tms import _utc
 
 
@@ -44,6 +41,12 @@ class LogisticsShipment(models.Model):
             self.env["logistics.external.ref"]._bind(
                 backend, shipment, order.name, kind=self.env._("Tender reference")
             )
+        deliveries = order.picking_ids.filtered(
+            lambda p: p.picking_type_code == "outgoing"
+            and p.state != "cancel"
+            and not p.logistics_shipment_id
+        )
+        deliveries.logistics_shipment_id = shipment
         for stop in self._order_stops(values):
             # updated in place: milestones already recorded keep their stop
             known = shipment.stop_ids.filtered(lambda s, n=stop["sequence"]: s.sequence == n)
@@ -96,14 +99,12 @@ class LogisticsShipment(models.Model):
 
     def _record_cancellation(self, tender):
         self.ensure_one()
-        self.env["logistics.milestone"].create(
-            {
-                "shipment_id": self.id,
-                "milestone_code_id": self.env["logistics.milestone.code"]._by_code("CANCELLED").id,
-                "event_time": fields.Datetime.now(),
-                "backend_id": tender.backend_id.id,
-                "source_text": self.env._("Order %s cancelled", tender.sale_order_id.name),
-            }
+        self._record_milestone(
+            "CANCELLED",
+            fields.Datetime.now(),
+            key=f"tender:{tender.id}:cancelled",
+            backend_id=tender.backend_id.id,
+            source_text=self.env._("Order %s cancelled", tender.sale_order_id.name),
         )
 
     # --- what the TMS reports ---------------------------------------------------------
@@ -156,7 +157,7 @@ class LogisticsShipment(models.Model):
     def _tms_want_pod(self, backend, event):
         """Fetch the TMS's POD once, in a job (the TMS may be slow)."""
         self.ensure_one()
-        if not self._tms_pod_milestone(event["event_id"]):
+        if not self._has_milestone(f"{event['event_id']}:pod"):
             self.with_delay(
                 channel="root.logistics.tms",
                 priority=20,
@@ -170,47 +171,11 @@ class LogisticsShipment(models.Model):
                 event["event_time"],
             )
 
-    def _tms_pod_milestone(self, event_id):
-        return self.env["logistics.milestone"].search(
-            [("shipment_id", "=", self.id), ("source_event_id", "=", f"{event_id}:pod")], limit=1
-        )
-
     def _tms_fetch_pod(self, backend_id, url, signed_by, event_id, event_time):
         """Job: download the POD, attach it, record POD_RECEIVED at the TMS's time."""
-        if self._tms_pod_milestone(event_id):
+        key = f"{event_id}:pod"
+        if self._has_milestone(key):
             return "already received"
-        backend = self.env["logistics.backend"].sudo().browse(backend_id)
-        try:
-            name, mimetype, content = pod_download.fetch(
-                url, backend.base_url, backend.api_token, destinations.private_address
-            )
-        except pod_download.PodUnavailable as error:
-            raise RetryableJobError(str(error), seconds=300) from error
-        except pod_download.PodRefused as error:
-            self.message_post(
-                body=self.env._("The TMS's POD could not be fetched: %(error)s", error=error)
-            )
-            return str(error)
-        attachment = self.env["ir.attachment"].create(
-            {
-                "name": name or f"POD-{self.name}.pdf",
-                "mimetype": mimetype,
-                "raw": content,
-                "res_model": self._name,
-                "res_id": self.id,
-            }
-        )
-        self.env["logistics.milestone"].create(
-            {
-                "shipment_id": self.id,
-                "milestone_code_id": self.env["logistics.milestone.code"]
-                ._by_code("POD_RECEIVED")
-                .id,
-                "event_time": _utc(event_time),
-                "backend_id": backend.id,
-                "source_event_id": f"{event_id}:pod",
-                "source_text": self.env._("Signed by %s", signed_by) if signed_by else False,
-                "document_ref": attachment.name,
-            }
-        )
-        return attachment.name
+        backend = self.env["logistics.backend"].browse(backend_id)
+        attachment = self._receive_pod(backend, url, key, _utc(event_time), signed_by)
+        return attachment.name if attachment else "refused"

@@ -56,7 +56,13 @@ class TmsCase(ApiCase):
             }
         )
         cls.tiles = cls.env["product.product"].create(
-            {"name": "Pallet of tiles", "type": "consu", "weight": 500.0, "list_price": 900.0}
+            {
+                "name": "Pallet of tiles",
+                "default_code": "TILE-P",
+                "type": "consu",
+                "weight": 500.0,
+                "list_price": 900.0,
+            }
         )
 
     def setUp(self):

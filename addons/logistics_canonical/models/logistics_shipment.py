@@ -1,6 +1,9 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from odoo.addons.logistics_integration.lib import destinations, pod_download
+from odoo.addons.queue_job.exception import RetryableJobError
+
 from ..lib.timeutil import parse_event_time
 from ..lib.tracking import derive
 from .logistics_milestone_code import SHIPMENT_STATUSES
@@ -224,6 +227,72 @@ class LogisticsShipment(models.Model):
             if changed:
                 shipment.write(changed)
             shipment.stop_ids._apply_stop_times(tracking.stop_times)
+
+    def _record_milestone(self, code, event_time, key=None, **values):
+        """Record a milestone seen here rather than reported by a message (a
+        warehouse step, a fetched POD, a cancelled order); once per ``key``."""
+        self.ensure_one()
+        Milestone = self.env["logistics.milestone"]
+        if key and self._has_milestone(key):
+            return Milestone
+        return Milestone.create(
+            {
+                "shipment_id": self.id,
+                "milestone_code_id": self.env["logistics.milestone.code"]._by_code(code).id,
+                "event_time": event_time,
+                "source_event_id": key,
+                **values,
+            }
+        )
+
+    def _has_milestone(self, key):
+        self.ensure_one()
+        return bool(
+            self.env["logistics.milestone"].search_count(
+                [("shipment_id", "=", self.id), ("source_event_id", "=", key)], limit=1
+            )
+        )
+
+    def _receive_pod(self, backend, url, key, event_time=None, signed_by=""):
+        """For a job: fetch the POD a partner links to, attach it, record
+        POD_RECEIVED (once per ``key``). Returns the attachment, or None when the
+        document will not come (said in the chatter); a partner that cannot
+        serve it now retries the job."""
+        self.ensure_one()
+        backend = backend.sudo()
+        try:
+            name, mimetype, content = pod_download.fetch(
+                url, backend.base_url, backend.api_token, destinations.private_address
+            )
+        except pod_download.PodUnavailable as error:
+            raise RetryableJobError(str(error), seconds=300) from error
+        except pod_download.PodRefused as error:
+            self.message_post(
+                body=self.env._(
+                    "The POD from %(backend)s could not be fetched: %(error)s",
+                    backend=backend.name,
+                    error=error,
+                )
+            )
+            return None
+        attachment = self.env["ir.attachment"].create(
+            {
+                "name": name or f"POD-{self.name}.pdf",
+                "mimetype": mimetype,
+                "raw": content,
+                "res_model": self._name,
+                "res_id": self.id,
+            }
+        )
+        self._record_milestone(
+            "POD_RECEIVED",
+            event_time or fields.Datetime.now(),
+            key=key,
+            backend_id=backend.id,
+            document_ref=attachment.name,
+            source_text=signed_by and self.env._("Signed by %s", signed_by),
+        )
+        return attachment
 
     @api.model
     def _vals_from_event(self, backend, event):

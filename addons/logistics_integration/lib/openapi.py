@@ -123,6 +123,18 @@ def skeleton(server_url):
                         "correlation_id": {"type": "string"},
                     },
                 },
+                "WebhookAccepted": {
+                    "description": "A partner's webhook: one result per item it carried.",
+                    "type": "object",
+                    "required": ["correlation_id", "results"],
+                    "properties": {
+                        "correlation_id": {"type": "string"},
+                        "results": {
+                            "type": "array",
+                            "items": {"$ref": "#/components/schemas/Accepted"},
+                        },
+                    },
+                },
                 "Error": {
                     "type": "object",
                     "required": ["error"],

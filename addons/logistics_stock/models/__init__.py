@@ -1,0 +1,1 @@
+from . import logistics_shipment, stock_move, stock_picking
