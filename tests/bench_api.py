@@ -21,7 +21,6 @@ import argparse
 import http.client
 import json
 import statistics
-import subprocess
 import sys
 import threading
 import time
@@ -32,7 +31,7 @@ from pathlib import Path
 import psycopg2
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from support.odoo_server import ODOO_SRC, VAR_DIR, OdooServer
+from support.odoo_server import OdooServer, ensure_database, release_orphan_jobs, write_config
 
 BATCH = 100
 
@@ -223,18 +222,6 @@ class Bench:
         return sent / elapsed
 
 
-def release_orphan_jobs(db):
-    """Jobs a stopped server left enqueued or started hold their channel's slot
-    until queue_job's stuck-job cron (every 5 minutes, and the benchmark's
-    servers run no cron) requeues them: with no server running, requeue them."""
-    connection = psycopg2.connect(dbname=db)
-    with connection, connection.cursor() as cursor:
-        cursor.execute(
-            "UPDATE queue_job SET state = 'pending' WHERE state IN ('enqueued', 'started')"
-        )
-    connection.close()
-
-
 def raw_insert(db, duration, run_id):
     """Rows/s of idempotent inserts of 100 rows per statement, each committed."""
     connection = psycopg2.connect(dbname=db)
@@ -283,44 +270,6 @@ def raw_insert(db, duration, run_id):
     return rows / elapsed
 
 
-def write_config(db, port):
-    """The benchmark's own Odoo config, written by the setup scripts' helper, so
-    the benchmark runs on a fresh clone right after ./setup/install."""
-    conf = VAR_DIR / "bench.conf"
-    common = Path(__file__).resolve().parents[1] / "setup" / "lib" / "common.sh"
-    subprocess.run(
-        ["bash", "-c", f'source "{common}" && write_odoo_conf "$0" "$1" "$2"', conf, db, str(port)],
-        check=True,
-    )
-    return conf
-
-
-def ensure_database(db, conf):
-    """Create the benchmark database, or bring an existing one up to the code measured."""
-    listing = subprocess.run(["psql", "-lqtA"], capture_output=True, text=True, check=True).stdout
-    exists = any(line.split("|")[0] == db for line in listing.splitlines())
-    if exists:
-        print(f"updating benchmark database {db}", flush=True)
-    else:
-        print(f"creating benchmark database {db} (about a minute)", flush=True)
-    subprocess.run(
-        [
-            sys.executable,
-            str(ODOO_SRC / "odoo-bin"),
-            "-c",
-            str(conf),
-            "-d",
-            db,
-            "-u" if exists else "-i",
-            "logistics_canonical",
-            "--without-demo=all",
-            "--stop-after-init",
-            "--log-level=warn",
-        ],
-        check=True,
-    )
-
-
 def main():
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -335,7 +284,7 @@ def main():
     )
     args = parser.parse_args()
     conf = write_config(args.db, args.port)
-    ensure_database(args.db, conf)
+    ensure_database(args.db, conf, "logistics_canonical")
     results = {}
 
     def record(name, value):

@@ -30,5 +30,6 @@
         "views/sale_order_views.xml",
         "views/connector_tms_menus.xml",
     ],
+    "demo": ["demo/logistics_tms_demo.xml"],
     "installable": True,
 }

@@ -12,7 +12,6 @@ webhook for every new scan; SoapLine waits to be polled. Stops after
 Usage: python carrier.py --url http://127.0.0.1:8069 --db logistics_demo
 """
 
-import argparse
 import json
 import random
 import secrets
@@ -20,7 +19,7 @@ import sys
 from datetime import datetime, timezone
 from pathlib import Path
 
-from common import connect, run
+from common import connect, hub_arguments, run
 
 sys.path.insert(
     0, str(Path(__file__).resolve().parents[2] / "addons" / "connector_carrier" / "tests")
@@ -183,18 +182,9 @@ def provision(call, sandbox):
 
 
 def main():
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--url", default="http://127.0.0.1:8069")
-    parser.add_argument("--db", required=True)
-    parser.add_argument("--login", default="admin")
-    parser.add_argument("--password", default="admin")
-    parser.add_argument("--port", type=int, default=8393, help="the carriers' API, on 127.0.0.1")
+    parser = hub_arguments(__doc__, 5.0, 8393, "the carriers' API, on 127.0.0.1")
     parser.add_argument("--speed", type=float, default=72.0, help="sandbox clock speed-up")
     parser.add_argument("--parcels", type=int, default=8, help="delivery orders shipped at start")
-    parser.add_argument("--interval", type=float, default=5.0)
-    parser.add_argument("--duration", type=float, default=8 * 3600)
     args = parser.parse_args()
     call = connect(args.url, args.db, args.login, args.password)
     sandbox = CarrierSandbox(quota_per_second=10).start(args.port)

@@ -1,11 +1,29 @@
 """What the sandbox partners share: an XML-RPC session to set themselves up,
 a fresh API key, and a bounded main loop that gives up when the hub is gone."""
 
+import argparse
 import sys
 import time
 import xmlrpc.client
 
 import requests
+
+
+def hub_arguments(description, interval, port=None, port_help=""):
+    """The arguments every sandbox partner takes: where the hub is, who to log in
+    as, how often to act and for how long (and its own port, when it serves)."""
+    parser = argparse.ArgumentParser(
+        description=description, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--url", default="http://127.0.0.1:8069")
+    parser.add_argument("--db", required=True)
+    parser.add_argument("--login", default="admin")
+    parser.add_argument("--password", default="admin")
+    if port:
+        parser.add_argument("--port", type=int, default=port, help=port_help)
+    parser.add_argument("--interval", type=float, default=interval, help="seconds between ticks")
+    parser.add_argument("--duration", type=float, default=8 * 3600)
+    return parser
 
 
 def connect(url, db, login, password):

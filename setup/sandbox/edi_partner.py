@@ -9,7 +9,6 @@ after --duration seconds or when the server stays unreachable.
 Usage: python edi_partner.py --url http://127.0.0.1:8069 --db logistics_demo
 """
 
-import argparse
 import http.server
 import random
 import sys
@@ -18,7 +17,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import requests
-from common import connect, fresh_api_key, run
+from common import connect, fresh_api_key, hub_arguments, run
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "addons" / "connector_edi"))
 from lib import x12
@@ -206,16 +205,7 @@ def serve(partner, port):
 
 
 def main():
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--url", default="http://127.0.0.1:8069")
-    parser.add_argument("--db", required=True)
-    parser.add_argument("--login", default="admin")
-    parser.add_argument("--password", default="admin")
-    parser.add_argument("--port", type=int, default=8392, help="our own endpoint, on 127.0.0.1")
-    parser.add_argument("--interval", type=float, default=15.0)
-    parser.add_argument("--duration", type=float, default=8 * 3600)
+    parser = hub_arguments(__doc__, 15.0, 8392, "our own endpoint, on 127.0.0.1")
     args = parser.parse_args()
     key = provision(
         args.url, args.db, args.login, args.password, f"http://127.0.0.1:{args.port}/edi"

@@ -12,14 +12,13 @@ seconds or --max-events events, or when the server stays unreachable.
 Usage: python feeder.py --url http://127.0.0.1:8069 --db logistics_demo
 """
 
-import argparse
 import json
 import random
 import uuid
 from datetime import datetime, timedelta, timezone
 
 import requests
-from common import connect, fresh_api_key, run
+from common import connect, fresh_api_key, hub_arguments, run
 
 BACKEND_CODE = "demo_feeder"
 CARRIER_BACKEND_CODE = "carrier"  # the demo's Blue Ridge Freight tracking backend
@@ -212,15 +211,7 @@ def _session(key):
 
 
 def main():
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--url", default="http://127.0.0.1:8069")
-    parser.add_argument("--db", required=True)
-    parser.add_argument("--login", default="admin")
-    parser.add_argument("--password", default="admin")
-    parser.add_argument("--interval", type=float, default=2.0, help="seconds between ticks")
-    parser.add_argument("--duration", type=float, default=8 * 3600)
+    parser = hub_arguments(__doc__, 2.0)
     parser.add_argument(
         "--max-events", type=int, default=0, help="stop after this many (0: no limit)"
     )

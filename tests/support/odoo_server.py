@@ -11,6 +11,7 @@ import uuid
 import xmlrpc.client
 from pathlib import Path
 
+import psycopg2
 import requests
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -134,3 +135,53 @@ class OdooServer:
         self.call("logistics.backend.key.generate", "action_generate", [wizard])
         key = self.call("logistics.backend.key.generate", "read", [wizard], ["key"])[0]["key"]
         return backend_id, key
+
+
+def write_config(db, port):
+    """The benchmark's own Odoo config, written by the setup scripts' helper, so
+    the benchmark runs on a fresh clone right after ./setup/install."""
+    conf = VAR_DIR / "bench.conf"
+    common = REPO_ROOT / "setup" / "lib" / "common.sh"
+    subprocess.run(
+        ["bash", "-c", f'source "{common}" && write_odoo_conf "$0" "$1" "$2"', conf, db, str(port)],
+        check=True,
+    )
+    return conf
+
+
+def ensure_database(db, conf, modules):
+    """Create the benchmark database, or bring an existing one up to the code measured."""
+    listing = subprocess.run(["psql", "-lqtA"], capture_output=True, text=True, check=True).stdout
+    exists = any(line.split("|")[0] == db for line in listing.splitlines())
+    if exists:
+        print(f"updating benchmark database {db}", flush=True)
+    else:
+        print(f"creating benchmark database {db} (about a minute)", flush=True)
+    subprocess.run(
+        [
+            sys.executable,
+            str(ODOO_SRC / "odoo-bin"),
+            "-c",
+            str(conf),
+            "-d",
+            db,
+            "-u" if exists else "-i",
+            modules,
+            "--without-demo=all",
+            "--stop-after-init",
+            "--log-level=warn",
+        ],
+        check=True,
+    )
+
+
+def release_orphan_jobs(db):
+    """Jobs a stopped server left enqueued or started hold their channel's slot
+    until queue_job's stuck-job cron (every 5 minutes, and the benchmark's
+    servers run no cron) requeues them: with no server running, requeue them."""
+    connection = psycopg2.connect(dbname=db)
+    with connection, connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE queue_job SET state = 'pending' WHERE state IN ('enqueued', 'started')"
+        )
+    connection.close()

@@ -14,9 +14,9 @@ class WarehouseEventsApi(IntegrationController):
     def post_warehouse_event(self):
         """One WMS step on one of our delivery orders. 202 once stored, 200 for
         an event already received."""
-        return self._serve(self._intake)
+        return self._serve(self._intake_warehouse_event)
 
-    def _intake(self, call):
+    def _intake_warehouse_event(self, call):
         document = self._parse_json(self._read_content(call))
         if call.target.kind != "wms":
             raise ApiError(

@@ -12,13 +12,15 @@ from odoo.addons.logistics_integration.lib import signature
 
 
 class TmsWebhookApi(IntegrationController):
+    # Odoo merges every controller built on IntegrationController into one
+    # class: a method named like another module's (post_webhook) replaces it.
     @api_route("/logistics/v1/tms/<string:code>/webhook")
-    def post_webhook(self, code):
+    def post_tms_webhook(self, code):
         """A TMS's events (dispatch, stops, POD, charges, tender answers).
         202 once stored, 200 when every event was already received."""
-        return self._serve(lambda call: self._intake_webhook(call, code))
+        return self._serve(lambda call: self._intake_tms_webhook(call, code))
 
-    def _intake_webhook(self, call, code):
+    def _intake_tms_webhook(self, call, code):
         request.update_env(user=SUPERUSER_ID)
         backend = self._tms(code)
         call.target = backend._inbox_target()

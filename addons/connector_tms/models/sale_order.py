@@ -15,6 +15,13 @@ class SaleOrder(models.Model):
         "logistics.shipment", "sale_order_id", string="Shipments"
     )
     tender_state = fields.Selection(related="tender_ids.state", string="Tender")
+    tms_backend_id = fields.Many2one(
+        "logistics.backend",
+        string="TMS",
+        domain="[('kind', '=', 'tms'), ('company_id', '=', company_id)]",
+        help="The TMS this order is tendered to when confirmed. Empty: the company's TMS "
+        "that takes orders (its TMS page says so).",
+    )
 
     def _action_confirm(self):
         result = super()._action_confirm()
@@ -45,8 +52,11 @@ class SaleOrder(models.Model):
         )
 
     def _tms_backend(self):
-        """The active TMS that takes this company's orders (one: two is ambiguous)."""
+        """The order's TMS, else the active TMS that takes the company's orders
+        (one: two is ambiguous, and nothing is guessed)."""
         self.ensure_one()
+        if self.tms_backend_id:
+            return self.tms_backend_id.sudo()
         backends = (
             self.env["logistics.backend"]
             .sudo()

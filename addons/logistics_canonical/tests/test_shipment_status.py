@@ -10,6 +10,7 @@ EXPECTED_STATUS = {
     "TENDER_ACCEPTED": "accepted",
     "TENDER_REJECTED": "rejected",
     "DISPATCHED": "dispatched",
+    "READY_FOR_PICKUP": "draft",
     "ARRIVED_PICKUP": "at_pickup",
     "PICKED_UP": "picked_up",
     "IN_TRANSIT": "in_transit",
