@@ -17,7 +17,7 @@ Usage: python tms.py --url http://127.0.0.1:8069 --db logistics_demo
 import secrets
 import sys
 import time
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from common import connect, hub_arguments, run
@@ -29,6 +29,7 @@ DIALECTS = {"routemaster": "nested", "flatline": "flat"}
 CUSTOMERS = ("base.res_partner_2", "base.res_partner_3", "base.res_partner_4")
 FEED_EVERY = 120  # seconds
 ORDER_EVERY = 12  # ticks
+PICKUP, DELIVERY = timedelta(hours=2), timedelta(hours=30)  # after dispatch, as the sandbox plans
 
 
 class Demo:
@@ -85,6 +86,11 @@ class Demo:
                 at = start + offset / self.speed
                 if at > now:
                     break
+                if kind == "dispatched":  # planned on the demo's clock, not life's
+                    details = {
+                        "planned_pickup": at + PICKUP / self.speed,
+                        "planned_delivery": at + DELIVERY / self.speed,
+                    }
                 sandbox.emit(reference, kind, at=at, **details)
                 done = load[3] = done + 1
         self.loads = [load for load in self.loads if load[3] < len(LIFECYCLE)]

@@ -34,6 +34,7 @@ class LogisticsBackend(models.Model):
         string="TMS Webhook URL", compute="_compute_tms_webhook_url", groups=ADMIN_GROUP
     )
     tms_tender_ids = fields.One2many("logistics.tender", "backend_id", string="Tenders")
+    tms_tender_count = fields.Integer(compute="_compute_tms_tender_count")
     tms_feed_enabled = fields.Boolean(
         string="Pull the Change Feed",
         help="Read the TMS's event feed on a schedule: what a lost webhook did not bring, "
@@ -74,6 +75,15 @@ class LogisticsBackend(models.Model):
                 if backend.kind == "tms" and backend.code
                 else False
             )
+
+    def _compute_tms_tender_count(self):
+        counts = dict(
+            self.env["logistics.tender"]._read_group(
+                [("backend_id", "in", self.ids)], ["backend_id"], ["__count"]
+            )
+        )
+        for backend in self:
+            backend.tms_tender_count = counts.get(backend, 0)
 
     @api.constrains("tms_feed_overlap", "tms_feed_lag", "kind")
     def _check_tms_feed_overlap(self):

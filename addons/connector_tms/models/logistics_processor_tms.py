@@ -205,8 +205,10 @@ class LogisticsProcessorTms(models.AbstractModel):
             return  # an answer to an older revision: its milestone is history enough
         if event.get("load_id") and not tender.load_id:
             tender._tendered(event["load_id"])
-        reason = " ".join(filter(None, [event.get("reason_code"), event.get("reason_text")]))
-        tender._answered(accepted, _utc(event["event_time"]), reason)
+        code, text = event.get("reason_code"), event.get("reason_text")
+        reason = f"{text} ({code})" if code and text else code or text or ""
+        # when the answer reached us: a TMS writing minutes only would seem to answer early
+        tender._answered(accepted, message.received_at, reason)
         if not accepted:
             message._open_issue(
                 "tender_rejected",

@@ -42,7 +42,9 @@ class LogisticsTender(models.Model):
     reason = fields.Char(string="Rejection Reason", readonly=True, tracking=True)
     confirmed_at = fields.Datetime(string="Order Confirmed", readonly=True)
     sent_at = fields.Datetime(string="Sent", readonly=True)
-    answered_at = fields.Datetime(string="Answered", readonly=True)
+    answered_at = fields.Datetime(
+        string="Answered", readonly=True, help="When the TMS's answer reached the hub."
+    )
     message_ids_out = fields.One2many(
         "logistics.integration.message", "tms_tender_id", string="Messages to the TMS"
     )

@@ -32,6 +32,15 @@ class TestTmsTender(TmsCase):
         self.assertIn("TENDER_ACCEPTED", self.codes(shipment))
         self.assertEqual(shipment.status, "accepted")
 
+    def test_two_tms_taking_orders_is_not_guessed_between(self):
+        self.tms.copy({"code": f"{self.code}_twin", "tms_tender_orders": True})
+        self.assertFalse(self.order().tender_ids)
+        # an order that names its TMS is tendered to it
+        order = self.order(confirm=False)
+        order.tms_backend_id = self.tms
+        order.action_confirm()
+        self.assertEqual(order.tender_ids.backend_id, self.tms)
+
     def test_tender_is_written_in_the_dialect(self):
         order = self.tendered()
         body = json.loads(self.tender_requests()[0]["body"])

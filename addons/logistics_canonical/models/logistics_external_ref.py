@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.tools import SQL
 
 
 class LogisticsExternalRef(models.Model):
@@ -42,17 +43,34 @@ class LogisticsExternalRef(models.Model):
 
     @api.model
     def _bind(self, backend, record, external_id, kind=None):
-        """Record that ``backend`` calls ``record`` ``external_id`` (idempotent)."""
+        """Record that ``backend`` calls ``record`` ``external_id`` (idempotent).
+
+        Two transactions may learn the same name at once (a TMS's answer to a
+        tender and its webhook saying the same): the second waits for the
+        first and inserts nothing, rather than failing on the unique index."""
         existing = self._find(backend, record._name, external_id)
         if existing:
             return existing
-        self.create(
-            {
-                "backend_id": backend.id,
-                "res_model": record._name,
-                "res_id": record.id,
-                "external_id": external_id,
-                "kind": kind,
-            }
+        self.flush_model()
+        self.env.cr.execute(
+            SQL(
+                """
+                INSERT INTO logistics_external_ref
+                    (backend_id, company_id, res_model, res_id, external_id, kind,
+                     create_uid, write_uid, create_date, write_date)
+                VALUES (%s, %s, %s, %s, %s, %s, %s, %s,
+                        now() at time zone 'UTC', now() at time zone 'UTC')
+                ON CONFLICT (backend_id, res_model, external_id) DO NOTHING
+                """,
+                backend.id,
+                backend.company_id.id,
+                record._name,
+                record.id,
+                external_id,
+                kind,
+                self.env.uid,
+                self.env.uid,
+            )
         )
-        return record
+        self.invalidate_model()
+        return self._find(backend, record._name, external_id)
