@@ -310,7 +310,7 @@ def main():
     conf = write_config(args.db, args.port)
     ensure_database(args.db, conf, "connector_tms")
     results = {}
-    sandbox = TmsSandbox("nested", token="bench-tms-token").start()
+    sandbox = TmsSandbox("nested", token="bench-tms-token", answer_first=True).start()
     try:
         for run in range(args.runs):
             run_id = f"{int(time.time())}{run}{uuid.uuid4().hex[:4]}"

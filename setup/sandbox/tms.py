@@ -115,6 +115,7 @@ def main():
             hub_url=f"{args.url}/logistics/v1/tms/{code}/webhook",
             lag=30 if dialect == "flat" else 0,
             drop_rate=0.2 if dialect == "flat" else 0.0,
+            answer_first=True,
         ).start(args.port + index)
         call(
             "logistics.backend",

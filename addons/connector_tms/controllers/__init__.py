@@ -1,1 +1,1 @@
-from . import warehouse, webhook
+from . import documents, webhook

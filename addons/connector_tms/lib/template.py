@@ -28,6 +28,8 @@ FORMATS = FormatChecker(formats=())
 
 @FORMATS.checks("date-time", raises=ValueError)
 def _has_offset(value):
+    if not isinstance(value, str):
+        return True  # a format speaks of strings; the type check names the rest
     moment = read_time(value)
     if moment is None or "T" not in value:
         raise ValueError(f"{value!r} is not an ISO 8601 date-time")
@@ -42,6 +44,13 @@ class TemplateError(ValueError):
 def _validator(name):
     schema = json.loads((SCHEMAS / name).read_text(encoding="utf-8"))
     return Draft202012Validator(schema, format_checker=FORMATS)
+
+
+def document_problems(schema_path, document):
+    """``[{"field", "message"}]`` of a JSON document against one of our schemas."""
+    if not isinstance(document, dict):
+        return [{"field": "", "message": "expected a JSON object"}]
+    return problems(_validator(schema_path.name), document)
 
 
 def problems(validator, document):

@@ -2,28 +2,17 @@
 and where it contradicts what Odoo knows (plain Python: quantities in, a
 verdict out)."""
 
-import json
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
 
-from .template import FORMATS, Draft202012Validator, problems
+from .template import document_problems
 
 SCHEMA = Path(__file__).parent / "schemas" / "wms-event-v1.json"
 
 
-@cache
-def _validator():
-    return Draft202012Validator(
-        json.loads(SCHEMA.read_text(encoding="utf-8")), format_checker=FORMATS
-    )
-
-
 def event_problems(event):
     """``[{"field", "message"}]`` of a WMS event against its schema."""
-    if not isinstance(event, dict):
-        return [{"field": "", "message": "a warehouse event is a JSON object"}]
-    return problems(_validator(), event)
+    return document_problems(SCHEMA, event)
 
 
 @dataclass

@@ -3,6 +3,7 @@ from . import (
     logistics_integration_message,
     logistics_openapi,
     logistics_outbound_adapter_tms,
+    logistics_processor_order,
     logistics_processor_tms,
     logistics_processor_wms,
     logistics_shipment,

@@ -1,4 +1,4 @@
-"""The TMS webhook and the warehouse events in the OpenAPI document."""
+"""The TMS webhook, warehouse events and transport orders in the OpenAPI document."""
 
 import json
 
@@ -14,7 +14,7 @@ from odoo.addons.logistics_integration.lib.openapi import (
     json_response,
 )
 
-from ..lib.warehouse import SCHEMA as WMS_SCHEMA
+from ..lib.template import SCHEMAS
 
 
 def paths():
@@ -77,6 +77,27 @@ def paths():
                 },
             }
         },
+        "/logistics/v1/orders": {
+            "post": {
+                "operationId": "postTransportOrder",
+                "summary": "A customer's transport order",
+                "description": "Becomes a confirmed sale order of the customer, its shipment and "
+                "a tender to the TMS. A higher revision of the same order (customer code and "
+                "order number) replaces it and sends a revised tender; `cancel` cancels it.",
+                "parameters": [IDEMPOTENCY_HEADER, CORRELATION_HEADER, SIGNATURE_HEADER],
+                "requestBody": json_body({"$ref": "#/components/schemas/TransportOrder"}),
+                "responses": {
+                    "202": json_response("Stored durably and queued for processing.", "Accepted"),
+                    "200": json_response(
+                        "Duplicate: the original message id and state.", "Accepted"
+                    ),
+                    **common_errors(),
+                    "422": error_response(
+                        "The order does not match the schema; errors name the fields."
+                    ),
+                },
+            }
+        },
     }
 
 
@@ -88,8 +109,9 @@ class LogisticsOpenapi(models.AbstractModel):
         document = super()._document(server_url)
         document["paths"].update(paths())
         schemas = document["components"]["schemas"]
-        schema = json.loads(WMS_SCHEMA.read_text(encoding="utf-8"))
-        for key in ("$schema", "$id"):
-            schema.pop(key)
-        schemas["WarehouseEvent"] = schema
+        for name, file in (("WarehouseEvent", "wms-event-v1"), ("TransportOrder", "order-v1")):
+            schema = json.loads((SCHEMAS / f"{file}.json").read_text(encoding="utf-8"))
+            for key in ("$schema", "$id"):
+                schema.pop(key)
+            schemas[name] = schema
         return document

@@ -15,6 +15,12 @@ class SaleOrder(models.Model):
         "logistics.shipment", "sale_order_id", string="Shipments"
     )
     tender_state = fields.Selection(related="tender_ids.state", string="Tender")
+    api_order_revision = fields.Integer(
+        string="Order Revision",
+        readonly=True,
+        copy=False,
+        help="The customer's revision of an order received through the API.",
+    )
     tms_backend_id = fields.Many2one(
         "logistics.backend",
         string="TMS",

@@ -105,11 +105,16 @@ class TmsSandbox:
         drop_rate=0.0,
         seed=0,
         max_weight_kg=24000,
+        answer_first=False,
     ):
         self.dialect, self._api = dialect, {"nested": _Nested, "flat": _Flat}[dialect]()
         self.token, self.hub_url, self.secret = token, hub_url, secret
         self.lag, self.retention, self.drop_rate = lag, retention, drop_rate
         self.max_weight_kg = max_weight_kg
+        # False (tests): the tender's answer webhook is sent before the tender is
+        # answered, so a test sees both in order; True: after, as a TMS that
+        # decides in the background does (the demo, the benchmark)
+        self.answer_first = answer_first
         self.rng = random.Random(seed)
         self.clock_offset = timedelta(0)
         self.requests, self.loads, self.events, self.pushed = [], {}, [], []
@@ -242,7 +247,12 @@ class TmsSandbox:
             state = "rejected" if refusal else "accepted"
             load = Load(reference, revision, load_id, state, document, weight_kg)
             self.loads[reference] = load
-        self._emit(reference, state, None, refusal or {})
+        if self.answer_first:
+            threading.Thread(
+                target=self._emit, args=(reference, state, None, refusal or {}), daemon=True
+            ).start()
+        else:
+            self._emit(reference, state, None, refusal or {})
         return self._api.tender_answer(load, created=created, replay=False)
 
     def _refusal(self, reference, weight_kg):

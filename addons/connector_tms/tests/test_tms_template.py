@@ -104,6 +104,8 @@ class TestTemplate(TransactionCase):
         self.assertEqual(naive.problems[0]["field"], "event_time")
         orphan = template.map({"id": 1, "at": "2026-05-01T08:00:00Z"})
         self.assertTrue(orphan.problems)  # neither an order nor a load
+        number = template.map({"id": 1, "at": 1777640000.5, "l": "L1"})  # a time as a number
+        self.assertEqual(number.problems[0]["field"], "event_time")
 
     def test_saving_a_template_keeps_a_version_and_refuses_a_bad_body(self):
         template = self.env["logistics.tms.template"].create(

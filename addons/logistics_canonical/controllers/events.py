@@ -24,26 +24,7 @@ class LogisticsEventsApi(IntegrationController):
         return self._parse_json(self._read_content(call))
 
     def _intake_one(self, call):
-        event = self._read_event_request(call)
-        self._check_rate(call, 1)
-        item = {
-            "payload": call.body.decode(),
-            "document": event,
-            "message_type": "event",
-            "idempotency_key": request.httprequest.headers.get("Idempotency-Key"),
-        }
-        [receipt] = self._receive(call, [item])
-        if receipt.problems:
-            raise ApiError(
-                422,
-                "validation_failed",
-                "the event does not match schema v1",
-                list(receipt.problems),
-                kept=True,
-            )
-        return self._json(
-            200 if receipt.duplicate else 202, self._accepted(receipt, call.correlation_id)
-        )
+        return self._intake_document(call, "event", "the event does not match schema v1")
 
     def _intake_batch(self, call):
         document = self._read_event_request(call)

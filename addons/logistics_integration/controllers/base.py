@@ -212,6 +212,27 @@ class IntegrationController(http.Controller):
             )
         )
 
+    def _intake_document(self, call, message_type, refusal, kinds=None):
+        """One JSON document through the door: 202 once stored, 200 for one
+        already received, 422 naming its fields (``refusal`` says what it is
+        not). ``kinds``: the only backend kinds that may send it."""
+        document = self._parse_json(self._read_content(call))
+        if kinds and call.target.kind not in kinds:
+            raise ApiError(403, "forbidden", f"only {' or '.join(kinds)} backends send this")
+        self._check_rate(call, 1)
+        item = {
+            "payload": call.body.decode(),
+            "document": document,
+            "message_type": message_type,
+            "idempotency_key": request.httprequest.headers.get("Idempotency-Key"),
+        }
+        [receipt] = self._receive(call, [item])
+        if receipt.problems:
+            raise ApiError(422, "validation_failed", refusal, list(receipt.problems), kept=True)
+        return self._json(
+            200 if receipt.duplicate else 202, self._accepted(receipt, call.correlation_id)
+        )
+
     @staticmethod
     def _accepted(receipt, correlation_id):
         return {

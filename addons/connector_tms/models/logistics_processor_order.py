@@ -1,0 +1,163 @@
+import json
+
+from odoo import models
+
+from odoo.addons.logistics_canonical.lib.timeutil import parse_event_time
+from odoo.addons.logistics_integration.lib.errors import PermanentError
+
+from ..lib.template import SCHEMAS, document_problems
+
+SCHEMA = SCHEMAS / "order-v1.json"
+
+
+class LogisticsProcessorOrder(models.AbstractModel):
+    """A customer's transport order from the API: a confirmed sale order (so a
+    shipment and a tender, as for an order typed in Odoo), replaced by a higher
+    revision, cancelled on request. Orders are kept apart per customer and
+    order number; a revision not newer than the order's changes nothing."""
+
+    _name = "logistics.processor.order"
+    _inherit = "logistics.processor"
+    _description = "Transport Order Processor"
+    _processor_for = (("*", "order"),)
+
+    def _admit(self, item, document=None):
+        if document is None:
+            try:
+                document = json.loads(item["payload"])
+            except ValueError:
+                return [{"field": "", "message": "payload is not JSON"}]
+        problems = document_problems(SCHEMA, document)
+        if problems:
+            return problems
+        identity = ":".join(
+            [
+                "order",
+                document["customer_code"],
+                document["order_ref"],
+                str(document.get("revision", 1)),
+                "cancel" if document.get("cancel") else "",
+            ]
+        )
+        item["idempotency_key"] = item.get("idempotency_key") or identity[:255]
+        item["subject_ref"] = document["order_ref"]
+        return []
+
+    def _decode(self, message):
+        try:
+            return [json.loads(message.payload)]
+        except ValueError as error:
+            raise PermanentError(f"payload is not JSON: {error}", code="invalid_json") from error
+
+    def _map(self, message, document):
+        company = message.backend_id.company_id
+        customer = self.env["res.partner"].search(
+            [
+                ("ref", "=", document["customer_code"]),
+                ("company_id", "in", [company.id, False]),
+                ("parent_id", "=", False),
+            ],
+            limit=2,
+        )
+        if len(customer) != 1:
+            raise PermanentError(
+                f"{'no' if not customer else 'more than one'} customer with the code "
+                f"{document['customer_code']!r}",
+                code="unknown_customer",
+                field="customer_code",
+            )
+        lines = []
+        for index, line in enumerate(document["lines"]):
+            product = self.env["product.product"].search(
+                [("default_code", "=", line["product"]), ("company_id", "in", [company.id, False])],
+                limit=1,
+            )
+            if not product:
+                raise PermanentError(
+                    f"no product with the reference {line['product']!r}",
+                    code="unknown_product",
+                    field=f"lines/{index}/product",
+                )
+            lines.append((product, line["quantity"]))
+        return {"document": document, "customer": customer, "lines": lines}
+
+    def _apply_many(self, items):
+        return [self._apply_one(message, mapped) for message, mapped in items]
+
+    def _apply_one(self, message, mapped):
+        document, customer = mapped["document"], mapped["customer"]
+        revision = document.get("revision", 1)
+        order = self.env["sale.order"].search(
+            [
+                ("partner_id", "=", customer.id),
+                ("client_order_ref", "=", document["order_ref"]),
+                ("company_id", "=", message.backend_id.company_id.id),
+            ],
+            limit=1,
+        )
+        if order and (order.api_order_revision > revision or order.state == "cancel"):
+            return order.logistics_shipment_ids[:1]  # an older word: what is newer stands
+        if document.get("cancel"):
+            if order:
+                order._action_cancel()
+            return order.logistics_shipment_ids[:1]
+        delivery = document.get("requested_delivery")
+        values = {
+            "partner_shipping_id": self._ship_to(customer, document["ship_to"]).id,
+            "api_order_revision": revision,
+            "commitment_date": parse_event_time(delivery)[0] if delivery else False,
+            "order_line": self._line_commands(order, mapped["lines"]),
+        }
+        if not order:
+            order = self.env["sale.order"].create(
+                {
+                    **values,
+                    "partner_id": customer.id,
+                    "client_order_ref": document["order_ref"],
+                    "company_id": message.backend_id.company_id.id,
+                }
+            )
+            order.action_confirm()
+        elif revision > order.api_order_revision:
+            order.write(values)  # a revised tender follows
+        return order.logistics_shipment_ids[:1]
+
+    def _line_commands(self, order, lines):
+        """The order's lines as the revision wants them: a confirmed order's
+        lines are not deleted, a product no longer ordered goes to zero."""
+        wanted = {}
+        for product, quantity in lines:
+            wanted[product.id] = wanted.get(product.id, 0) + quantity
+        commands = []
+        for line in order.order_line.filtered(
+            lambda line: line.product_id and not line.display_type
+        ):
+            quantity = wanted.pop(line.product_id.id, 0)
+            if line.product_uom_qty != quantity:
+                commands.append((1, line.id, {"product_uom_qty": quantity}))
+        commands += [
+            (0, 0, {"product_id": product_id, "product_uom_qty": quantity})
+            for product_id, quantity in wanted.items()
+        ]
+        return commands
+
+    def _ship_to(self, customer, address):
+        """The customer's delivery address of that name and city, added when new."""
+        found = customer.child_ids.filtered(
+            lambda p: (p.name or "").lower() == address["name"].lower()
+            and (p.city or "").lower() == address["city"].lower()
+        )[:1]
+        if found:
+            return found
+        country = self.env["res.country"].search([("code", "=", address["country"])], limit=1)
+        return self.env["res.partner"].create(
+            {
+                "parent_id": customer.id,
+                "type": "delivery",
+                "name": address["name"],
+                "street": address.get("street"),
+                "city": address["city"],
+                "zip": address.get("zip"),
+                "country_id": country.id,
+            }
+        )
