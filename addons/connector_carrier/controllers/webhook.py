@@ -25,7 +25,7 @@ class CarrierWebhookApi(IntegrationController):
 
     def _intake_webhook(self, call, code):
         request.update_env(user=SUPERUSER_ID)
-        backend = self._carrier(code)
+        backend = self._backend_named("carrier", code, "carrier")
         call.target = backend._inbox_target()
         body = self._read_body(call)
         try:
@@ -64,37 +64,4 @@ class CarrierWebhookApi(IntegrationController):
             }
             for index, found in enumerate(documents)
         ]
-        receipts = self._receive(call, items)
-        refused = [receipt for receipt in receipts if receipt.problems]
-        if refused:
-            raise ApiError(
-                422,
-                "validation_failed",
-                f"{len(refused)} of {len(receipts)} tracking document(s) name no tracking number",
-                list(refused[0].problems),
-                kept=True,
-            )
-        status = 200 if all(receipt.duplicate for receipt in receipts) else 202
-        return self._json(
-            status,
-            {
-                "correlation_id": call.correlation_id,
-                "results": [self._accepted(r, call.correlation_id) for r in receipts],
-            },
-        )
-
-    def _carrier(self, code):
-        backends = (
-            request.env["logistics.backend"]
-            .sudo()
-            .search([("kind", "=", "carrier"), ("code", "=", code)], limit=2)
-        )
-        if len(backends) != 1:
-            raise ApiError(
-                404,
-                "unknown_carrier",
-                f"no carrier backend {code!r}"
-                if not backends
-                else f"carrier code {code!r} is ambiguous",
-            )
-        return backends
+        return self._receive_items(call, items, "tracking document(s) name no tracking number")

@@ -1,4 +1,3 @@
-import json
 from datetime import timezone
 
 from odoo import api, fields, models
@@ -42,10 +41,7 @@ class LogisticsProcessorCarrier(models.AbstractModel):
         return super()._admit(item, document)
 
     def _decode(self, message):
-        try:
-            document = json.loads(message.payload)
-        except ValueError as error:
-            raise PermanentError(f"payload is not JSON: {error}", code="invalid_json") from error
+        document = self._json_payload(message)
         mapping = message.backend_id._carrier_mapping()
         candidates = mapping.documents(document, "webhook") or mapping.documents(document, "poll")
         # a webhook may carry several updates of one number: each applies (events once)

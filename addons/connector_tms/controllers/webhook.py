@@ -22,7 +22,9 @@ class TmsWebhookApi(IntegrationController):
 
     def _intake_tms_webhook(self, call, code):
         request.update_env(user=SUPERUSER_ID)
-        backend = self._tms(code)
+        backend = self._backend_named("tms", code, "TMS")
+        if not backend.tms_template_id:
+            raise ApiError(404, "unknown_tms", f"TMS backend {code!r} has no mapping template")
         call.target = backend._inbox_target()
         body = self._read_body(call)
         # no API key comes with a webhook: the signature is the authentication
@@ -46,37 +48,4 @@ class TmsWebhookApi(IntegrationController):
                 "no event where the TMS's mapping template looks for them",
                 [{"field": backend._tms_template().spec["inbound"]["items"], "message": "none"}],
             )
-        receipts = self._receive(call, items)
-        refused = [receipt for receipt in receipts if receipt.problems]
-        if refused:
-            raise ApiError(
-                422,
-                "validation_failed",
-                f"{len(refused)} of {len(receipts)} event(s) refused",
-                list(refused[0].problems),
-                kept=True,
-            )
-        status = 200 if all(receipt.duplicate for receipt in receipts) else 202
-        return self._json(
-            status,
-            {
-                "correlation_id": call.correlation_id,
-                "results": [self._accepted(r, call.correlation_id) for r in receipts],
-            },
-        )
-
-    def _tms(self, code):
-        backends = (
-            request.env["logistics.backend"]
-            .sudo()
-            .search([("kind", "=", "tms"), ("code", "=", code)], limit=2)
-        )
-        if len(backends) != 1:
-            raise ApiError(
-                404,
-                "unknown_tms",
-                f"no TMS backend {code!r}" if not backends else f"TMS code {code!r} is ambiguous",
-            )
-        if not backends.tms_template_id:
-            raise ApiError(404, "unknown_tms", f"TMS backend {code!r} has no mapping template")
-        return backends
+        return self._receive_items(call, items, "event(s) refused")

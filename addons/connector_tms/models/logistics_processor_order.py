@@ -1,5 +1,3 @@
-import json
-
 from odoo import models
 
 from odoo.addons.logistics_canonical.lib.timeutil import parse_event_time
@@ -22,11 +20,9 @@ class LogisticsProcessorOrder(models.AbstractModel):
     _processor_for = (("*", "order"),)
 
     def _admit(self, item, document=None):
+        document = self._json_document(item, document)
         if document is None:
-            try:
-                document = json.loads(item["payload"])
-            except ValueError:
-                return [{"field": "", "message": "payload is not JSON"}]
+            return [{"field": "", "message": "payload is not JSON"}]
         problems = document_problems(SCHEMA, document)
         if problems:
             return problems
@@ -44,10 +40,7 @@ class LogisticsProcessorOrder(models.AbstractModel):
         return []
 
     def _decode(self, message):
-        try:
-            return [json.loads(message.payload)]
-        except ValueError as error:
-            raise PermanentError(f"payload is not JSON: {error}", code="invalid_json") from error
+        return [self._json_payload(message)]
 
     def _map(self, message, document):
         company = message.backend_id.company_id

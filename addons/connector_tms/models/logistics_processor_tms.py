@@ -1,5 +1,3 @@
-import json
-
 from odoo import models
 
 from odoo.addons.logistics_canonical.lib import event_schema
@@ -42,11 +40,9 @@ class LogisticsProcessorTms(models.AbstractModel):
         once) and the order or load it is about (the lane)."""
         version = self.env["logistics.tms.template.version"].browse(item["tms_version_id"])
         template = version.template_id._compiled(version)
+        document = self._json_document(item, document)
         if document is None:
-            try:
-                document = json.loads(item["payload"])
-            except ValueError:
-                return [{"field": "", "message": "the event is not JSON"}]
+            return [{"field": "", "message": "the event is not JSON"}]
         problems = template.payload_problems(document)
         if problems:
             return problems
@@ -65,10 +61,7 @@ class LogisticsProcessorTms(models.AbstractModel):
     def _decode(self, message):
         """The event as the template reads it: today's version, or the one a
         replay chose."""
-        try:
-            raw = json.loads(message.payload)
-        except ValueError as error:
-            raise PermanentError(f"payload is not JSON: {error}", code="invalid_json") from error
+        raw = self._json_payload(message)
         backend = message.backend_id
         version = (
             message.tms_version_id

@@ -1,5 +1,3 @@
-import json
-
 from odoo import models
 
 from odoo.addons.logistics_integration.lib.errors import PermanentError
@@ -26,11 +24,9 @@ class LogisticsProcessorWms(models.AbstractModel):
     _processor_for = (("wms", "wms_event"),)
 
     def _admit(self, item, document=None):
+        document = self._json_document(item, document)
         if document is None:
-            try:
-                document = json.loads(item["payload"])
-            except ValueError:
-                return [{"field": "", "message": "payload is not JSON"}]
+            return [{"field": "", "message": "payload is not JSON"}]
         problems = warehouse.event_problems(document)
         if problems:
             return problems
@@ -39,10 +35,7 @@ class LogisticsProcessorWms(models.AbstractModel):
         return []
 
     def _decode(self, message):
-        try:
-            return [json.loads(message.payload)]
-        except ValueError as error:
-            raise PermanentError(f"payload is not JSON: {error}", code="invalid_json") from error
+        return [self._json_payload(message)]
 
     def _map(self, message, event):
         picking = self.env["stock.picking"].search(

@@ -1,5 +1,3 @@
-import json
-
 from odoo import api, models
 
 from odoo.addons.logistics_integration.lib.errors import PermanentError, UnmappedCodeError
@@ -32,11 +30,9 @@ class LogisticsProcessorEvent(models.AbstractModel):
 
     def _admit(self, item, document=None):
         """Schema v1 at the door: a 422 names the field before anything is stored."""
+        document = self._json_document(item, document)
         if document is None:
-            try:
-                document = json.loads(item["payload"])
-            except ValueError:
-                return [{"field": "", "message": "payload is not JSON"}]
+            return [{"field": "", "message": "payload is not JSON"}]
         problems = event_schema.errors(document) or self._identifier_problems(document)
         if problems:
             return problems
@@ -57,10 +53,7 @@ class LogisticsProcessorEvent(models.AbstractModel):
         ]
 
     def _decode(self, message):
-        try:
-            event = json.loads(message.payload)
-        except ValueError as error:
-            raise PermanentError(f"payload is not JSON: {error}", code="invalid_json") from error
+        event = self._json_payload(message)
         problems = event_schema.errors(event)
         if problems:
             first = problems[0]

@@ -233,6 +233,46 @@ class IntegrationController(http.Controller):
             200 if receipt.duplicate else 202, self._accepted(receipt, call.correlation_id)
         )
 
+    def _receive_items(self, call, items, refusal):
+        """Several items of one request through the door (a partner's webhook):
+        202 when any is new, 200 when every one was received before, 422 (the
+        request kept) when any is refused: ``refusal`` says what it lacks."""
+        receipts = self._receive(call, items)
+        refused = [receipt for receipt in receipts if receipt.problems]
+        if refused:
+            raise ApiError(
+                422,
+                "validation_failed",
+                f"{len(refused)} of {len(receipts)} {refusal}",
+                list(refused[0].problems),
+                kept=True,
+            )
+        return self._json(
+            200 if all(receipt.duplicate for receipt in receipts) else 202,
+            {
+                "correlation_id": call.correlation_id,
+                "results": [self._accepted(r, call.correlation_id) for r in receipts],
+            },
+        )
+
+    def _backend_named(self, kind, code, noun):
+        """The one backend of ``kind`` a route's path names (partners that sign
+        their calls instead of sending a key); 404 when none or several."""
+        backends = (
+            request.env["logistics.backend"]
+            .sudo()
+            .search([("kind", "=", kind), ("code", "=", code)], limit=2)
+        )
+        if len(backends) != 1:
+            raise ApiError(
+                404,
+                f"unknown_{kind}",
+                f"no {noun} backend {code!r}"
+                if not backends
+                else f"{noun} code {code!r} is ambiguous",
+            )
+        return backends
+
     @staticmethod
     def _accepted(receipt, correlation_id):
         return {

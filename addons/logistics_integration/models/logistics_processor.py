@@ -1,3 +1,4 @@
+import json
 import time
 
 from odoo import api, models, tools
@@ -58,7 +59,26 @@ class LogisticsProcessor(models.AbstractModel):
             return [{"field": "", "message": "no idempotency key"}]
         return []
 
+    @api.model
+    def _json_document(self, item, document=None):
+        """At the door: the document as the channel parsed it, else the item's
+        payload read as JSON; None when it is not JSON."""
+        if document is not None:
+            return document
+        try:
+            return json.loads(item["payload"])
+        except ValueError:
+            return None
+
     # --- processing --------------------------------------------------------------
+
+    @api.model
+    def _json_payload(self, message):
+        """In a drain: the stored payload as JSON (a PermanentError when it is not)."""
+        try:
+            return json.loads(message.payload)
+        except ValueError as error:
+            raise PermanentError(f"payload is not JSON: {error}", code="invalid_json") from error
 
     def _run(self, message, trace):
         """Process ``message`` alone; return the record it concerned (or None)."""
