@@ -116,6 +116,9 @@ def main():
             lag=30 if dialect == "flat" else 0,
             drop_rate=0.2 if dialect == "flat" else 0.0,
             answer_first=True,
+            # a restarted demo TMS goes on numbering loads and events where it was
+            seed=time.time_ns(),
+            numbers_from=int(time.time() / 10) % 90000,
         ).start(args.port + index)
         call(
             "logistics.backend",

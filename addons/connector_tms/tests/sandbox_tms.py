@@ -106,6 +106,7 @@ class TmsSandbox:
         seed=0,
         max_weight_kg=24000,
         answer_first=False,
+        numbers_from=0,
     ):
         self.dialect, self._api = dialect, {"nested": _Nested, "flat": _Flat}[dialect]()
         self.token, self.hub_url, self.secret = token, hub_url, secret
@@ -120,7 +121,9 @@ class TmsSandbox:
         self.requests, self.loads, self.events, self.pushed = [], {}, [], []
         self.dropped, self.down, self.reject_refs = 0, False, set()
         # not reset: ids stay unique across tests sharing one sandbox
-        self._load_numbers, self._event_numbers = itertools.count(), itertools.count()
+        # ``numbers_from``: a TMS restarted (the demo's) never hands out a number twice
+        self._load_numbers = itertools.count(numbers_from)
+        self._event_numbers = itertools.count(numbers_from * 1000)
         self._lock = threading.Lock()
         self.server = None
 
