@@ -6,7 +6,8 @@ signing secret, then confirms a sale order every few ticks for a demo customer,
 alternating the two TMSs. The hub tenders each order; the TMS accepts it (or
 rejects an overweight one) and plays the load's life --speed times faster than
 life: dispatch, pickup, transit, delivery, POD, charges, each a signed
-webhook. FlatLine loses a fifth of its webhooks and shows events in its feed
+webhook. The warehouse picks the delivery when the truck arrives and validates
+it before it leaves. FlatLine loses a fifth of its webhooks and shows events in its feed
 up to 30 s late: the hub's change-feed pull heals the gap (pulled here every
 two minutes, and by the cron every five). Stops after --duration seconds or
 when the hub stays unreachable.
@@ -69,6 +70,29 @@ class Demo:
         self.loads.append([self.sandboxes[code], name, None, 0])
         print(f"order {name} confirmed, tendered to {code}", flush=True)
 
+    def warehouse_step(self, reference, kind):
+        """The warehouse picks the goods when the truck arrives and validates
+        the delivery before it leaves, as a storekeeper would in Odoo."""
+        if kind not in ("arrived", "departed"):
+            return
+        pickings = self.call(
+            "stock.picking",
+            "search",
+            [
+                ("origin", "=", reference),
+                ("picking_type_code", "=", "outgoing"),
+                ("state", "=", "assigned"),
+            ],
+        )
+        if not pickings:
+            return
+        if kind == "arrived":
+            moves = self.call("stock.move", "search", [("picking_id", "in", pickings)])
+            self.call("stock.move", "write", moves, {"picked": True})
+        else:
+            # the demo's company would ask for an SMS to the customer first
+            self.call("stock.picking", "button_validate", pickings, context={"skip_sms": True})
+
     def tick(self):
         # six orders at start, then one every ORDER_EVERY ticks
         self.ticks += 1
@@ -86,6 +110,7 @@ class Demo:
                 at = start + offset / self.speed
                 if at > now:
                     break
+                self.warehouse_step(reference, kind)
                 if kind == "dispatched":  # planned on the demo's clock, not life's
                     details = {
                         "planned_pickup": at + PICKUP / self.speed,

@@ -22,7 +22,8 @@ class LogisticsTmsMappingPreview(models.TransientModel):
     message_id = fields.Many2one(
         "logistics.integration.message",
         string="Stored Event",
-        domain="[('message_type', '=', 'tms_event')]",
+        domain="[('message_type', '=', 'tms_event'), "
+        "('backend_id.tms_template_id', '=', template_id)]",
         help="A TMS event received before: its raw payload is read with the chosen version.",
     )
     raw = fields.Text(string="TMS Event (JSON)")
@@ -31,7 +32,17 @@ class LogisticsTmsMappingPreview(models.TransientModel):
 
     @api.onchange("template_id")
     def _onchange_template_id(self):
+        """The current version, read on the latest event a TMS of this dialect sent."""
         self.version_id = self.template_id.version_id
+        self.message_id = self.env["logistics.integration.message"].search(
+            [
+                ("message_type", "=", "tms_event"),
+                ("backend_id.tms_template_id", "=", self.template_id.id),
+            ],
+            order="id desc",
+            limit=1,
+        )
+        self._onchange_message_id()
 
     @api.onchange("message_id")
     def _onchange_message_id(self):
