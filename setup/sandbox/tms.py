@@ -107,10 +107,10 @@ class Demo:
             start = load[2] = start or now
             while done < len(LIFECYCLE):
                 offset, kind, details = LIFECYCLE[done]
-                at = start + offset / self.speed
-                if at > now:
+                if start + offset / self.speed > now:
                     break
                 self.warehouse_step(reference, kind)
+                at = datetime.now(timezone.utc)  # reported as it happens, after the warehouse
                 if kind == "dispatched":  # planned on the demo's clock, not life's
                     details = {
                         "planned_pickup": at + PICKUP / self.speed,

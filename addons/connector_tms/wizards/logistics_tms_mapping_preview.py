@@ -47,7 +47,12 @@ class LogisticsTmsMappingPreview(models.TransientModel):
     @api.onchange("message_id")
     def _onchange_message_id(self):
         if self.message_id:
-            self.raw = self.message_id.sudo().payload
+            payload = self.message_id.sudo().payload
+            try:  # laid out to be read; a payload that is not JSON is shown as it came
+                payload = json.dumps(json.loads(payload), indent=2, ensure_ascii=False)
+            except ValueError:
+                pass
+            self.raw = payload
 
     @api.depends("version_id", "raw")
     def _compute_result(self):
