@@ -47,12 +47,7 @@ class LogisticsTmsMappingPreview(models.TransientModel):
     @api.onchange("message_id")
     def _onchange_message_id(self):
         if self.message_id:
-            payload = self.message_id.sudo().payload
-            try:  # laid out to be read; a payload that is not JSON is shown as it came
-                payload = json.dumps(json.loads(payload), indent=2, ensure_ascii=False)
-            except ValueError:
-                pass
-            self.raw = payload
+            self.raw = _laid_out(self.message_id.sudo().payload)
 
     @api.depends("version_id", "raw")
     def _compute_result(self):
@@ -81,3 +76,11 @@ class LogisticsTmsMappingPreview(models.TransientModel):
         if mapped.event.get("code") and not mapped.problems:
             reading["milestone"] = processor._canonical(mapped.event)
         return json.dumps(reading, indent=2, ensure_ascii=False), "\n".join(problems) or False
+
+
+def _laid_out(payload):
+    """A stored payload laid out to be read; one that is not JSON as it came."""
+    try:
+        return json.dumps(json.loads(payload), indent=2, ensure_ascii=False)
+    except ValueError:
+        return payload
