@@ -6,9 +6,8 @@ from odoo import api, models
 
 from odoo.addons.logistics_integration.lib.openapi import (
     CORRELATION_HEADER,
-    IDEMPOTENCY_HEADER,
     SIGNATURE_HEADER,
-    common_errors,
+    document_operation,
     error_response,
     json_body,
     json_response,
@@ -56,48 +55,24 @@ def paths():
                 },
             }
         },
-        "/logistics/v1/warehouse/events": {
-            "post": {
-                "operationId": "postWarehouseEvent",
-                "summary": "A warehouse system's step on one of our delivery orders",
-                "description": "Picked (or short-picked), packed or shipped: the delivery "
-                "order moves, or an exception is raised for the warehouse team when the "
-                "step contradicts it. Only a backend of kind WMS may send them.",
-                "parameters": [IDEMPOTENCY_HEADER, CORRELATION_HEADER, SIGNATURE_HEADER],
-                "requestBody": json_body({"$ref": "#/components/schemas/WarehouseEvent"}),
-                "responses": {
-                    "202": json_response("Stored durably and queued for processing.", "Accepted"),
-                    "200": json_response(
-                        "Duplicate: the original message id and state.", "Accepted"
-                    ),
-                    **common_errors(),
-                    "422": error_response(
-                        "The event does not match the schema; errors name the fields."
-                    ),
-                },
-            }
-        },
-        "/logistics/v1/orders": {
-            "post": {
-                "operationId": "postTransportOrder",
-                "summary": "A customer's transport order",
-                "description": "Becomes a confirmed sale order of the customer, its shipment and "
-                "a tender to the TMS. A higher revision of the same order (customer code and "
-                "order number) replaces it and sends a revised tender; `cancel` cancels it.",
-                "parameters": [IDEMPOTENCY_HEADER, CORRELATION_HEADER, SIGNATURE_HEADER],
-                "requestBody": json_body({"$ref": "#/components/schemas/TransportOrder"}),
-                "responses": {
-                    "202": json_response("Stored durably and queued for processing.", "Accepted"),
-                    "200": json_response(
-                        "Duplicate: the original message id and state.", "Accepted"
-                    ),
-                    **common_errors(),
-                    "422": error_response(
-                        "The order does not match the schema; errors name the fields."
-                    ),
-                },
-            }
-        },
+        "/logistics/v1/warehouse/events": document_operation(
+            "postWarehouseEvent",
+            "A warehouse system's step on one of our delivery orders",
+            "WarehouseEvent",
+            "event",
+            "Picked (or short-picked), packed or shipped: the delivery order moves, or an "
+            "exception is raised for the warehouse team when the step contradicts it. Only a "
+            "backend of kind WMS may send them.",
+        ),
+        "/logistics/v1/orders": document_operation(
+            "postTransportOrder",
+            "A customer's transport order",
+            "TransportOrder",
+            "order",
+            "Becomes a confirmed sale order of the customer, its shipment and a tender to the "
+            "TMS. A higher revision of the same order (customer code and order number) replaces "
+            "it and sends a revised tender; `cancel` cancels it.",
+        ),
     }
 
 

@@ -9,10 +9,10 @@ from odoo import api, models
 
 from odoo.addons.logistics_integration.lib.openapi import (
     CORRELATION_HEADER,
-    IDEMPOTENCY_HEADER,
     SIGNATURE_HEADER,
     auth_errors,
     common_errors,
+    document_operation,
     error_response,
     id_parameter,
     json_body,
@@ -25,24 +25,7 @@ from .logistics_backend import URL_PATTERN
 
 def paths(batch_max, milestone_codes):
     return {
-        "/logistics/v1/events": {
-            "post": {
-                "operationId": "postEvent",
-                "summary": "Send one event",
-                "parameters": [IDEMPOTENCY_HEADER, CORRELATION_HEADER, SIGNATURE_HEADER],
-                "requestBody": json_body({"$ref": "#/components/schemas/Event"}),
-                "responses": {
-                    "202": json_response("Stored durably and queued for processing.", "Accepted"),
-                    "200": json_response(
-                        "Duplicate: the original message id and state.", "Accepted"
-                    ),
-                    **common_errors(),
-                    "422": error_response(
-                        "The event does not match the schema; errors name the fields."
-                    ),
-                },
-            }
-        },
+        "/logistics/v1/events": document_operation("postEvent", "Send one event", "Event", "event"),
         "/logistics/v1/events/batch": {
             "post": {
                 "operationId": "postEvents",

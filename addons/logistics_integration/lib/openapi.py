@@ -53,6 +53,26 @@ def auth_errors():
     }
 
 
+def document_operation(operation_id, summary, schema_name, what, description=""):
+    """A route taking one JSON document through the door (the controllers'
+    ``_intake_document``): 202 stored, 200 a duplicate, 422 naming the fields."""
+    operation = {
+        "operationId": operation_id,
+        "summary": summary,
+        "parameters": [IDEMPOTENCY_HEADER, CORRELATION_HEADER, SIGNATURE_HEADER],
+        "requestBody": json_body({"$ref": f"#/components/schemas/{schema_name}"}),
+        "responses": {
+            "202": json_response("Stored durably and queued for processing.", "Accepted"),
+            "200": json_response("Duplicate: the original message id and state.", "Accepted"),
+            **common_errors(),
+            "422": error_response(f"The {what} does not match the schema; errors name the fields."),
+        },
+    }
+    if description:
+        operation["description"] = description
+    return {"post": operation}
+
+
 CORRELATION_HEADER = {
     "name": "X-Correlation-ID",
     "in": "header",
