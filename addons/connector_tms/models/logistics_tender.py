@@ -1,5 +1,3 @@
-from datetime import timedelta
-
 from odoo import api, fields, models
 from odoo.tools import SQL
 
@@ -144,7 +142,7 @@ class LogisticsTender(models.Model):
 
     def _answered(self, accepted, event_time, reason=""):
         self.ensure_one()
-        if self.state not in ("to_tender", "tendered", "accepted", "rejected"):
+        if self.state not in LIVE:
             return  # re-tendered or cancelled since: the answer is history
         self._set_state(
             "accepted" if accepted else "rejected",
@@ -181,20 +179,6 @@ class LogisticsTender(models.Model):
                 for line in order._tms_goods()
             ],
         }
-
-    @api.model
-    def _p95_seconds(self, since=timedelta(days=30)):
-        """Order confirmed → tender sent, p95 in seconds (tests and the benchmark)."""
-        self.env.cr.execute(
-            """
-            SELECT percentile_cont(0.95) WITHIN GROUP (
-                       ORDER BY extract(epoch FROM sent_at - confirmed_at))
-              FROM logistics_tender
-             WHERE sent_at IS NOT NULL AND confirmed_at > now() at time zone 'UTC' - %s
-            """,
-            [since],
-        )
-        return self.env.cr.fetchone()[0]
 
 
 def _iso(moment):

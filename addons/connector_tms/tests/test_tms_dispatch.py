@@ -142,6 +142,45 @@ class TestTmsDispatch(TmsCase):
         self.assertEqual(message.state, "done")
         self.assertIn("IN_TRANSIT", self.codes(shipment))
 
+    def test_replay_reads_with_the_version_chosen(self):
+        order = self.tendered()
+        shipment = order.logistics_shipment_ids
+        self.sandbox.emit(order.name, "dispatched")
+        self.run_jobs()
+        message = self.messages(message_type="tms_event").sorted("id")[-1]
+        template = self.tms.tms_template_id
+        first = template.version_id
+        self.assertEqual(message.tms_version_id, first)
+        # version 2 reads the driver's last name only
+        spec = json.loads(template.body)
+        driver = "drv_last" if self.dialect == "flat" else "driver.lastName"
+        spec["inbound"]["fields"]["driver"] = driver
+        template.write({"body": json.dumps(spec), "change_note": "last names only"})
+        second = template.version_id
+        self.assertNotEqual(second, first)
+        wizard = self.env["logistics.tms.replay"].with_context(active_ids=message.ids).create({})
+        self.assertEqual(wizard.version_id, second)  # today's by default
+        wizard.action_replay()
+        self.run_jobs()
+        self.assertEqual((message.state, message.tms_version_id), ("done", second))
+        self.assertEqual(shipment.driver_name, "Lopez")
+        # replayed with version 1 (an older reading reproduced)
+        wizard = (
+            self.env["logistics.tms.replay"]
+            .with_context(active_ids=message.ids)
+            .create({"version_id": first.id})
+        )
+        wizard.action_replay()
+        self.run_jobs()
+        self.assertEqual(message.tms_version_id, first)
+        self.assertTrue(message.tms_version_pinned)
+        self.assertEqual(shipment.driver_name, "Maria Lopez")
+        # a plain replay reads with today's version again
+        message.action_replay()
+        self.run_jobs()
+        self.assertEqual(message.tms_version_id, second)
+        self.assertEqual(shipment.driver_name, "Lopez")
+
 
 class TestTmsDispatchFlat(TestTmsDispatch):
     allow_inherited_tests_method = True
