@@ -21,6 +21,16 @@ CHARGE_TYPES = {
     "duty": "customs",
 }
 
+CHARGE_TYPE_SELECTION = [
+    ("linehaul", "Linehaul"),
+    ("fuel", "Fuel Surcharge"),
+    ("accessorial", "Accessorial"),
+    ("detention", "Detention"),
+    ("toll", "Toll"),
+    ("customs", "Customs"),
+    ("other", "Other"),
+]
+
 
 class LogisticsFreightCharge(models.Model):
     _name = "logistics.freight.charge"
@@ -34,15 +44,7 @@ class LogisticsFreightCharge(models.Model):
     company_id = fields.Many2one(related="shipment_id.company_id", store=True, index=True)
     sequence = fields.Integer(default=10)
     charge_type = fields.Selection(
-        [
-            ("linehaul", "Linehaul"),
-            ("fuel", "Fuel Surcharge"),
-            ("accessorial", "Accessorial"),
-            ("detention", "Detention"),
-            ("toll", "Toll"),
-            ("customs", "Customs"),
-            ("other", "Other"),
-        ],
+        CHARGE_TYPE_SELECTION,
         required=True,
         default="linehaul",
     )

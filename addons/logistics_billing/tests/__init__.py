@@ -1,0 +1,1 @@
+from . import test_billing_lib, test_billing_policy, test_invoice_once, test_rating_audit
