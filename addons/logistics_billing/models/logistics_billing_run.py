@@ -3,6 +3,7 @@ import time
 from datetime import timedelta
 
 from odoo import api, fields, models
+from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 
 from odoo.addons.logistics_integration.lib.transactions import commit
 from odoo.addons.logistics_integration.models.logistics_inbox import job_waiting
@@ -65,11 +66,16 @@ class LogisticsBillingRun(models.AbstractModel):
 
     @api.model
     def _evaluate_and_invoice(self, shipments):
+        """The batch together; when it fails, one by one, so that one bad
+        shipment holds back only itself. A concurrency error (another run
+        took a billing key first) fails the job: queue_job retries it."""
         try:
             with self.env.cr.savepoint():
                 shipments._evaluate_billing()
                 shipments._invoice_ready()
             return
+        except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY:
+            raise
         except Exception:
             _logger.exception("billing run: batch failed, going one by one")
         for shipment in shipments:
@@ -77,6 +83,8 @@ class LogisticsBillingRun(models.AbstractModel):
                 with self.env.cr.savepoint():
                     shipment._evaluate_billing()
                     shipment._invoice_ready()
+            except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY:
+                raise
             except Exception as error:
                 _logger.exception("billing run: shipment %s failed", shipment.id)
                 shipment.write({"billing_dirty": False})
