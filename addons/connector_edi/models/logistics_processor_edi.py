@@ -386,7 +386,7 @@ class LogisticsProcessorEdi(models.AbstractModel):
         )
         label = f"{invoice['invoice_number']}"
         if shipment.charge_ids.filtered(
-            lambda c: c.validation_note == label and c.backend_id == message.backend_id
+            lambda c: c.bill_ref == label and c.backend_id == message.backend_id
         ):
             return shipment  # this invoice was already received
         currency = self.env["res.currency"].search(
@@ -406,7 +406,7 @@ class LogisticsProcessorEdi(models.AbstractModel):
                     "currency_id": (currency or shipment.currency_id).id,
                     "source": "carrier_bill",
                     "backend_id": message.backend_id.id,
-                    "validation_note": label,
+                    "bill_ref": label,
                 }
                 for charge in invoice["charges"]
             ]

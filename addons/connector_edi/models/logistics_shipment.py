@@ -137,38 +137,49 @@ class LogisticsShipment(models.Model):
     def action_send_freight_invoice(self):
         """Send the shipment's valid freight charges to its customer as a 210."""
         for shipment in self:
-            profile = shipment._edi_invoice_profile()
             charges = shipment.charge_ids.filtered(lambda c: c.validation_state == "valid")
-            if not profile or not charges:
+            if not shipment._edi_invoice_profile() or not charges:
                 raise UserError(
                     self.env._(
                         "%s needs valid freight charges and a customer EDI partner that receives 210s.",
                         shipment.name,
                     )
                 )
-            ref = shipment.sudo().external_ref_ids.filtered(
-                lambda r, backend=profile.backend_id: r.backend_id == backend
-            )[:1]
-            invoice = {
-                "invoice_number": shipment.name,
-                "shipment_id": ref.external_id or shipment.name,
-                "date": fields.Date.today().strftime("%Y%m%d"),
-                "scac": profile.scac or "",
-                "currency": shipment.currency_id.name,
-                "total": f"{sum(charges.mapped('amount')):.2f}",
-                "charges": [
-                    {
-                        "code": {"fuel": "FUE", "linehaul": "400"}.get(c.charge_type, "ZZZ"),
-                        "amount": f"{c.amount:.2f}",
-                        "description": (c.description or c.charge_type)[:30],
-                    }
-                    for c in charges
-                ],
-            }
-            self.env["logistics.outbox"].sudo()._enqueue(
-                profile.backend_id,
-                "freight_invoice",
-                invoice,
+            shipment._send_freight_invoice(
+                shipment.name,
+                [(c.charge_type, c.amount, c.description) for c in charges],
                 f"210:{shipment.id}:{len(charges)}",
-                shipment_id=shipment.id,
             )
+
+    def _send_freight_invoice(self, number, lines, key):
+        """Queue a 210 of ``lines`` [(charge type, amount, description)] under
+        invoice ``number`` for the customer's EDI partner, once per ``key``.
+        False when the customer takes no 210."""
+        self.ensure_one()
+        profile = self._edi_invoice_profile()
+        if not profile:
+            return False
+        ref = self.sudo().external_ref_ids.filtered(
+            lambda r, backend=profile.backend_id: r.backend_id == backend
+        )[:1]
+        invoice = {
+            "invoice_number": number,
+            "shipment_id": ref.external_id or self.name,
+            "date": fields.Date.today().strftime("%Y%m%d"),
+            "scac": profile.scac or "",
+            "currency": self.currency_id.name,
+            "total": f"{sum(amount for _type, amount, _text in lines):.2f}",
+            "charges": [
+                {
+                    "code": {"fuel": "FUE", "linehaul": "400"}.get(charge_type, "ZZZ"),
+                    "amount": f"{amount:.2f}",
+                    "description": (description or charge_type)[:30],
+                }
+                for charge_type, amount, description in lines
+            ],
+        }
+        return (
+            self.env["logistics.outbox"]
+            .sudo()
+            ._enqueue(profile.backend_id, "freight_invoice", invoice, key, shipment_id=self.id)
+        )

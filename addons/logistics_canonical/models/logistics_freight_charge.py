@@ -84,6 +84,11 @@ class LogisticsFreightCharge(models.Model):
         index=True,
     )
     validation_note = fields.Char()
+    bill_ref = fields.Char(
+        string="Carrier Bill",
+        index="btree_not_null",
+        help="The number of the partner's invoice (freight bill) the charge came on.",
+    )
 
     @api.model
     def _charge_type_of(self, name):

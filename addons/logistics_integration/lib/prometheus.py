@@ -9,7 +9,8 @@ def render(families):
         lines += [f"# HELP {name} {help_text}", f"# TYPE {name} {kind}"]
         for labels, value in samples:
             label_text = ",".join(f'{key}="{_escape(val)}"' for key, val in labels.items())
-            lines.append(f"{name}{{{label_text}}} {_number(value)}")
+            series = f"{name}{{{label_text}}}" if labels else name
+            lines.append(f"{series} {_number(value)}")
     return "\n".join(lines) + "\n"
 
 
