@@ -190,7 +190,8 @@ def main():
     parser.add_argument("--shipments", type=int, default=2000)
     args = parser.parse_args()
     conf = write_config(args.db, 8209)
-    ensure_database(args.db, conf, "logistics_billing,sale_management")
+    # updating the runtime updates every module built on it
+    ensure_database(args.db, conf, "logistics_integration,logistics_billing,sale_management")
 
     import odoo
     from odoo import SUPERUSER_ID, api

@@ -18,9 +18,10 @@ class LogisticsFreightAudit(models.AbstractModel):
         """Expected charges of both sides from the cards in force at pickup
         (rewritten only when they change)."""
         Expected = self.env["logistics.expected.charge"]
+        cards, stale, wanted_all = {}, Expected, []
         for shipment in shipments:
-            wanted = self._expected_vals(shipment, "revenue") + self._expected_vals(
-                shipment, "cost"
+            wanted = self._expected_vals(shipment, "revenue", cards) + self._expected_vals(
+                shipment, "cost", cards
             )
             current = [
                 (e.side, e.audit_key, round(e.amount, 2), e.currency_id.id)
@@ -30,18 +31,25 @@ class LogisticsFreightAudit(models.AbstractModel):
                 (v["side"], v["audit_key"], round(v["amount"], 2), v["currency_id"]) for v in wanted
             ]
             if sorted(current) != sorted(target):
-                shipment.expected_charge_ids.unlink()
-                Expected.create(wanted)
+                stale |= shipment.expected_charge_ids
+                wanted_all += wanted
+        stale.unlink()
+        Expected.create(wanted_all)
 
     @api.model
-    def _expected_vals(self, shipment, side):
+    def _expected_vals(self, shipment, side, cards):
+        """``cards`` remembers the card in force per partner, side and day
+        across a batch."""
         partner = shipment._card_partner(side)
         if not partner:
             return []
         day = shipment._rating_day()
-        card = self.env["logistics.rate.card"]._in_force(
-            partner, CARD_SIDE[side], shipment.company_id, day
-        )
+        key = (partner.id, side, shipment.company_id.id, day)
+        if key not in cards:
+            cards[key] = self.env["logistics.rate.card"]._in_force(
+                partner, CARD_SIDE[side], shipment.company_id, day
+            )
+        card = cards[key]
         if not card:
             return []
         common = {
@@ -103,13 +111,36 @@ class LogisticsFreightAudit(models.AbstractModel):
     @api.model
     def _audit(self, shipments):
         """Compare each side's charges with the expected ones; mark each
-        charge, open (or close) the finance exception of a mismatch."""
+        charge, open (or close) the finance exception of a mismatch. Returns
+        the shipments' audit fields {shipment id: values} for them to write."""
+        mismatch_type = self.env.ref("logistics_billing.exception_type_charge_mismatch")
+        open_mismatches = {
+            (exception.shipment_id.id, exception.audit_side): exception
+            for exception in self.env["logistics.exception"]
+            .sudo()
+            .search(
+                [
+                    ("shipment_id", "in", shipments.ids),
+                    ("exception_type_id", "=", mismatch_type.id),
+                    ("state", "in", ("new", "assigned")),
+                ]
+            )
+        }
+        results = {}
         for shipment in shipments:
             for side in ("revenue", "cost"):
-                self._audit_side(shipment, side)
+                status, variance, verdict = self._audit_side(shipment, side)
+                current = open_mismatches.get((shipment.id, side))
+                if verdict or current:
+                    self._mismatch_exception(shipment, side, verdict, current, mismatch_type)
+                results.setdefault(shipment.id, {}).update(
+                    {f"{side}_audit": status, f"{side}_variance": variance}
+                )
+        return results
 
     @api.model
     def _audit_side(self, shipment, side):
+        """(status, variance, the verdict when mismatched) of one side."""
         charges = shipment._charges_of(side)
         expected_charges = shipment.expected_charge_ids.filtered(lambda e: e.side == side)
         verdict = None
@@ -142,8 +173,7 @@ class LogisticsFreightAudit(models.AbstractModel):
                     self.env._("Expected %(expected).2f", expected=line.expected),
                     {"audit_key": line.key, "expected_amount": round(line.expected, 2)},
                 )
-        self._mismatch_exception(shipment, side, verdict if status == audit.MISMATCHED else None)
-        shipment.write({f"{side}_audit": status, f"{side}_variance": variance})
+        return status, variance, verdict if status == audit.MISMATCHED else None
 
     @api.model
     def _tolerance(self, shipment, side):
@@ -161,20 +191,9 @@ class LogisticsFreightAudit(models.AbstractModel):
         )
 
     @api.model
-    def _mismatch_exception(self, shipment, side, verdict):
+    def _mismatch_exception(self, shipment, side, verdict, current, mismatch_type):
         """One open mismatch exception per shipment and side, owned by finance;
         closed by itself when the charges pass again."""
-        Exception_ = self.env["logistics.exception"].sudo()
-        mismatch_type = self.env.ref("logistics_billing.exception_type_charge_mismatch")
-        current = Exception_.search(
-            [
-                ("shipment_id", "=", shipment.id),
-                ("exception_type_id", "=", mismatch_type.id),
-                ("audit_side", "=", side),
-                ("state", "in", ("new", "assigned")),
-            ],
-            limit=1,
-        )
         if verdict is None:
             if current:
                 current.write(
@@ -197,7 +216,7 @@ class LogisticsFreightAudit(models.AbstractModel):
             current.description = description
             return
         side_label = dict(self.env["logistics.expected.charge"]._fields["side"].selection)[side]
-        Exception_.create(
+        self.env["logistics.exception"].sudo().create(
             {
                 "name": self.env._(
                     "%(shipment)s: %(side)s charges do not match the rate card",

@@ -95,8 +95,9 @@ class LogisticsShipment(models.Model):
     # --- what makes a shipment worth a look -------------------------------------------
 
     def _billing_touch(self):
-        """Something billing depends on changed: evaluate again, in a job."""
-        shipments = self.filtered(lambda s: s.billing_state != "invoiced" and not s.billing_dirty)
+        """Something billing depends on changed: evaluate again, in a job (an
+        invoiced shipment too: its carrier's bill may come after)."""
+        shipments = self.filtered(lambda s: not s.billing_dirty)
         if shipments:
             shipments.write({"billing_dirty": True})
             self.env["logistics.billing.run"]._schedule()
@@ -140,9 +141,14 @@ class LogisticsShipment(models.Model):
         """Rate, audit, and set the billing state and hold reason."""
         Audit = self.env["logistics.freight.audit"]
         Audit._rate(self)
-        Audit._audit(self)
+        audited = Audit._audit(self)
         for shipment in self:
-            vals = {**shipment._billing_verdict(), "billing_dirty": False}
+            audit = audited[shipment.id]
+            vals = {
+                **audit,
+                **shipment._billing_verdict(audit["revenue_audit"]),
+                "billing_dirty": False,
+            }
             changed = {
                 name: value
                 for name, value in vals.items()
@@ -150,8 +156,9 @@ class LogisticsShipment(models.Model):
             }
             if changed:
                 shipment.write(changed)
+        self.env["logistics.carrier.bill"]._sync(self)
 
-    def _billing_verdict(self):
+    def _billing_verdict(self, revenue_audit):
         self.ensure_one()
         if self.billing_state == "invoiced":
             return {}
@@ -161,12 +168,12 @@ class LogisticsShipment(models.Model):
             return {**pod_vals, "billing_state": "not_billable", "billing_hold_reason": False}
         if not pod and self.status != "delivered":
             return {**pod_vals, "billing_state": "waiting", "billing_hold_reason": False}
-        for reason in self._hold_reasons(pod):
+        for reason in self._hold_reasons(pod, revenue_audit):
             if reason != self.billing_released_reason:
                 return {**pod_vals, "billing_state": "held", "billing_hold_reason": reason}
         return {**pod_vals, "billing_state": "billable", "billing_hold_reason": False}
 
-    def _hold_reasons(self, pod):
+    def _hold_reasons(self, pod, revenue_audit):
         """Every reason that holds this shipment now, the most pressing first."""
         self.ensure_one()
         customer = self.customer_id.commercial_partner_id
@@ -183,7 +190,7 @@ class LogisticsShipment(models.Model):
             delivered = self.actual_delivery
             late = delivered and delivered + grace < fields.Datetime.now()
             yield "pod_late" if late else "pod_missing"
-        if self.revenue_audit == "mismatched":
+        if revenue_audit == "mismatched":
             yield "charge_mismatch"
         if not self._billing_lines():
             yield "charges_missing"

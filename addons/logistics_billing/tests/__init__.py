@@ -1,1 +1,8 @@
-from . import test_billing_lib, test_billing_policy, test_invoice_once, test_rating_audit
+from . import (
+    test_billing_kpi,
+    test_billing_lib,
+    test_billing_policy,
+    test_carrier_bill,
+    test_invoice_once,
+    test_rating_audit,
+)
