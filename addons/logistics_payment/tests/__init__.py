@@ -1,0 +1,1 @@
+from . import test_camt_import, test_payment_event
