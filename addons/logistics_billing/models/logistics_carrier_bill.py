@@ -212,7 +212,7 @@ class LogisticsCarrierBillLine(models.Model):
         shipment = charge.shipment_id
         if shipment.cost_audit == "no_card":
             hold = "no_expected_cost"
-        elif charge.validation_state == "mismatch":
+        elif charge.audit_status == "mismatched":
             hold = "over_tolerance"
         else:
             hold = False

@@ -148,9 +148,7 @@ class LogisticsFreightAudit(models.AbstractModel):
             status, variance = "none", 0.0
         elif not expected_charges:
             status, variance = "no_card", 0.0
-            charges._mark_audited(
-                "valid", self.env._("No rate card in force: taken as reported."), {}
-            )
+            charges._mark_audited({"audit_status": "no_card", "audit_key": False})
         else:
             expected, labels = {}, {}
             for line in expected_charges:
@@ -169,9 +167,11 @@ class LogisticsFreightAudit(models.AbstractModel):
             for charge in charges:
                 line = by_key[_audit_key(charge, card)]
                 charge._mark_audited(
-                    "valid" if line.within and status != audit.MISMATCHED else "mismatch",
-                    self.env._("Expected %(expected).2f", expected=line.expected),
-                    {"audit_key": line.key, "expected_amount": round(line.expected, 2)},
+                    {
+                        "audit_status": _line_status(line, status),
+                        "audit_key": line.key,
+                        "expected_amount": round(line.expected, 2),
+                    }
                 )
         return status, variance, verdict if status == audit.MISMATCHED else None
 
@@ -241,3 +241,13 @@ def _audit_key(charge, card):
     if entry:
         return f"accessorial:{entry.code}"
     return f"{charge.charge_type}:{(charge.description or '').strip().lower()}"
+
+
+def _line_status(line, bill_status):
+    """A line that matches is matched; one within its tolerance passes only
+    when the bill does too."""
+    if abs(line.variance) < audit.CENT:
+        return audit.MATCHED
+    if line.within and bill_status != audit.MISMATCHED:
+        return audit.WITHIN_VARIANCE
+    return audit.MISMATCHED

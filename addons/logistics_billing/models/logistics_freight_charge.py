@@ -18,6 +18,17 @@ class LogisticsFreightCharge(models.Model):
         help="Revenue: billed to the customer and audited against its rate card. "
         "Cost: owed to the carrier and audited against the carrier's card.",
     )
+    audit_status = fields.Selection(
+        [
+            ("no_card", "No Rate Card"),
+            ("matched", "Matched"),
+            ("within_variance", "Within Variance"),
+            ("mismatched", "Mismatched"),
+        ],
+        readonly=True,
+        index="btree_not_null",
+        help="What the freight audit found; finance's own decision is the validation state.",
+    )
     audit_key = fields.Char(readonly=True, help="The expected charge it was compared with.")
     expected_amount = fields.Monetary(readonly=True, currency_field="currency_id")
 
@@ -46,13 +57,11 @@ class LogisticsFreightCharge(models.Model):
         shipments.exists()._billing_touch()
         return result
 
-    def _mark_audited(self, state, note, values):
-        """Write an audit's outcome on the charges it changes (no write, no
-        re-evaluation, when nothing changed)."""
-        vals = {"validation_state": state, "validation_note": note, **values}
+    def _mark_audited(self, vals):
+        """Write an audit's outcome on the charges it changes. It never touches
+        the validation state: a charge finance validated is settled for the
+        connectors, one the audit passed is not."""
         for charge in self:
-            if charge.validation_state == "rejected":
-                continue
             changed = {name: value for name, value in vals.items() if charge[name] != value}
             if changed:
                 charge.write(changed)

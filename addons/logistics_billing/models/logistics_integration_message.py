@@ -8,7 +8,7 @@ class LogisticsIntegrationMessage(models.Model):
         held, unbilled, latency = self.env["logistics.billing.kpi"]._metric_samples()
         self.env.cr.execute(
             """SELECT side, count(*) FROM logistics_freight_charge
-                WHERE validation_state = 'mismatch' GROUP BY 1 ORDER BY 1"""
+                WHERE audit_status = 'mismatched' GROUP BY 1 ORDER BY 1"""
         )
         mismatched = [({"side": side}, count) for side, count in self.env.cr.fetchall()]
         self.env.cr.execute(

@@ -196,16 +196,13 @@ class LogisticsShipment(models.Model):
             yield "charges_missing"
 
     def _billing_lines(self):
-        """What the customer is billed: the revenue charges reported and passed
-        (or accepted by a manager), or, when none were reported, what the
-        customer's rate card says."""
+        """What the customer is billed: the revenue charges reported (a
+        mismatch holds the shipment until they pass or a manager accepts
+        them), or, when none were reported, what the customer's card says."""
         self.ensure_one()
-        reported = self._charges_of("revenue")
-        if reported and self.billing_released_reason == "charge_mismatch":
-            return reported  # a manager accepted them as reported
-        if reported:
-            return reported.filtered(lambda c: c.validation_state == "valid")
-        return self.expected_charge_ids.filtered(lambda e: e.side == "revenue")
+        return self._charges_of("revenue") or self.expected_charge_ids.filtered(
+            lambda e: e.side == "revenue"
+        )
 
     # --- people ----------------------------------------------------------------------
 
