@@ -65,7 +65,8 @@ class LogisticsBillingKpi(models.Model):
                        (s.billing_state <> 'invoiced')::int AS unbilled_count,
                        (s.billing_state = 'held')::int AS held_count,
                        CASE WHEN s.billing_state <> 'invoiced'
-                            THEN extract(epoch FROM a.age) / 86400 END AS oldest_unbilled_days,
+                            THEN GREATEST(extract(epoch FROM a.age) / 86400, 0)
+                            END AS oldest_unbilled_days,
                        CASE WHEN s.billing_state = 'invoiced'
                             THEN s.pod_to_invoice_hours END AS pod_to_invoice_p50,
                        CASE WHEN s.billing_state = 'invoiced'

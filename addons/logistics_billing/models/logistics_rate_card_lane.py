@@ -83,7 +83,7 @@ class LogisticsRateCardLane(models.Model):
                     )
                     if part
                 )
-                or "*"
+                or lane.env._("anywhere")
                 for end in ("origin", "destination")
             ]
             lane.display_name = " → ".join(ends)

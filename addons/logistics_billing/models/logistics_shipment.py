@@ -77,20 +77,31 @@ class LogisticsShipment(models.Model):
     )
     billing_key_ids = fields.One2many("logistics.billing.key", "shipment_id", readonly=True)
     invoice_id = fields.Many2one("account.move", string="Invoice", readonly=True, copy=False)
+    invoice_state = fields.Selection(related="invoice_id.state", string="Invoice Status")
+    invoice_payment_state = fields.Selection(related="invoice_id.payment_state")
     invoiced_at = fields.Datetime(readonly=True, copy=False)
     pod_to_invoice_hours = fields.Float(
         string="POD to Invoice (h)", readonly=True, copy=False, aggregator="avg"
     )
-    billing_age_days = fields.Integer(
-        compute="_compute_billing_age_days", string="Unbilled for (days)"
+    billing_amount = fields.Monetary(
+        compute="_compute_billing_amount",
+        string="To Invoice",
+        currency_field="currency_id",
+        help="What the invoice will bill: the revenue charges reported, else the rate card's.",
     )
+    billing_age_days = fields.Integer(compute="_compute_billing_age_days", string="Days Unbilled")
+
+    def _compute_billing_amount(self):
+        for shipment in self:
+            shipment.billing_amount = sum(shipment._billing_lines().mapped("amount"))
 
     def _compute_billing_age_days(self):
         today = fields.Datetime.now()
         for shipment in self:
             since = shipment.actual_delivery or shipment.pod_date
             unbilled = shipment.billing_state in ("held", "billable") and since
-            shipment.billing_age_days = (today - since).days if unbilled else 0
+            # an event time the partner reports ahead of our clock is not a negative age
+            shipment.billing_age_days = max((today - since).days, 0) if unbilled else 0
 
     # --- what makes a shipment worth a look -------------------------------------------
 
