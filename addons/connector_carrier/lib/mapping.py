@@ -43,6 +43,7 @@ FIELDS = {
     "charge_amount": "a charge's amount",
     "charge_currency": "a charge's currency",
     "charge_description": "a charge's description",
+    "charge_invoice": "the number of the carrier's invoice a charge is billed on",
 }
 
 DEFAULT = {
@@ -69,6 +70,7 @@ DEFAULT = {
     "charge_amount": "amount",
     "charge_currency": "currency",
     "charge_description": "description",
+    "charge_invoice": "invoice_number",
 }
 
 
@@ -99,6 +101,7 @@ class Charge:
     stage: str = "final"
     currency: str = ""
     description: str = ""
+    invoice: str = ""
 
 
 @dataclass
@@ -214,6 +217,7 @@ class Mapping:
             stage=stage,
             currency=_text(self._get("charge_currency", raw)).upper(),
             description=_text(self._get("charge_description", raw)),
+            invoice=_text(self._get("charge_invoice", raw)),
         )
 
 

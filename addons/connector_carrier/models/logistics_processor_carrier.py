@@ -215,6 +215,7 @@ class LogisticsProcessorCarrier(models.AbstractModel):
             "source": "carrier",
             "charge_stage": charge.stage,
             "backend_id": backend.id,
+            "bill_ref": charge.invoice or False,
         }
 
 
@@ -225,6 +226,7 @@ def _charge_key(vals):
         round(vals["amount"], 2),
         vals["currency_id"],
         vals["description"] or "",
+        vals["bill_ref"] or "",
     )
 
 
@@ -235,6 +237,7 @@ def _charge_vals(charges):
             "amount": c.amount,
             "currency_id": c.currency_id.id,
             "description": c.description,
+            "bill_ref": c.bill_ref,
         }
         for c in charges
     ]

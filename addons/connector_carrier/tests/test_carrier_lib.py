@@ -116,7 +116,15 @@ class TestMapping(BaseCase):
                 {"code": "PU", "time": 1764540000},
                 {"code": "", "time": "2026-12-01T09:00:00Z"},
             ],
-            "charges": [{"type": "fuel", "amount": "12.50", "currency": "usd", "stage": "FINAL"}],
+            "charges": [
+                {
+                    "type": "fuel",
+                    "amount": "12.50",
+                    "currency": "usd",
+                    "stage": "FINAL",
+                    "invoice_number": " INV-77 ",
+                }
+            ],
         }
         reading = Mapping().parse(document)
         self.assertEqual(reading.number, "1Z1")
@@ -125,6 +133,7 @@ class TestMapping(BaseCase):
         self.assertEqual(reading.events[1].time.tzinfo, timezone.utc)
         self.assertEqual(reading.eta, datetime(2026, 12, 3, 17, tzinfo=timezone.utc))
         self.assertEqual((reading.charges[0].amount, reading.charges[0].currency), (12.5, "USD"))
+        self.assertEqual(reading.charges[0].invoice, "INV-77")
         self.assertEqual(len(reading.deviations), 2)  # the ETA without offset, the skipped event
         self.assertIn("read as UTC", reading.deviations[0])
 

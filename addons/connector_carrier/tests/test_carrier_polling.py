@@ -63,7 +63,13 @@ class TestCarrierPolling(CarrierCase):
             ("DE", 2),
             charges=[
                 {"type": "freight", "amount": 18.4, "currency": "USD", "stage": "final"},
-                {"type": "fuel", "amount": "2.10", "currency": "USD", "stage": "final"},
+                {
+                    "type": "fuel",
+                    "amount": "2.10",
+                    "currency": "USD",
+                    "stage": "final",
+                    "invoice_number": "PN-INV-9",
+                },
             ],
         )
         [tracking] = self.track("PKC1")
@@ -79,6 +85,7 @@ class TestCarrierPolling(CarrierCase):
         charges = shipment.charge_ids.filtered(lambda c: c.source == "carrier")
         self.assertEqual(sorted(charges.mapped("amount")), [2.1, 18.4])
         self.assertEqual(set(charges.mapped("charge_type")), {"linehaul", "fuel"})
+        self.assertEqual(set(charges.mapped("bill_ref")), {False, "PN-INV-9"})
         # the same charges again change nothing
         tracking.write({"state": "tracking", "digest": False})
         self.poll_now(tracking)

@@ -13,11 +13,12 @@ class LogisticsIntegrationMessage(models.Model):
         mismatched = [({"side": side}, count) for side, count in self.env.cr.fetchall()]
         self.env.cr.execute(
             """SELECT count(*) FILTER (WHERE auto_approved)::float / NULLIF(count(*), 0),
-                      count(*) FILTER (WHERE state = 'held')
+                      count(*) FILTER (WHERE state = 'held'),
+                      COALESCE(sum(variance), 0)
                  FROM logistics_carrier_bill
                 WHERE create_date > (now() at time zone 'UTC') - interval '30 days'"""
         )
-        auto_share, held_bills = self.env.cr.fetchone()
+        auto_share, held_bills, variance = self.env.cr.fetchone()
         return [
             *super()._metric_families(),
             (
@@ -43,6 +44,12 @@ class LogisticsIntegrationMessage(models.Model):
                 "gauge",
                 "Carrier freight bills of the last 30 days held for review.",
                 [({}, held_bills)],
+            ),
+            (
+                "logistics_carrier_bills_variance",
+                "gauge",
+                "Carrier bills of the last 30 days: billed minus expected, company currency.",
+                [({}, float(variance))],
             ),
             (
                 "logistics_carrier_bills_auto_approved_ratio",

@@ -102,3 +102,5 @@ class TestBillingKpi(BillingCase):
             labels["quantile"] for labels, _v in families["logistics_billing_pod_to_invoice_hours"]
         }
         self.assertEqual(quantiles, {"0.5", "0.95"})
+        self.assertIn("logistics_carrier_bills_variance", families)
+        self.assertIn("logistics_carrier_bills_auto_approved_ratio", families)
