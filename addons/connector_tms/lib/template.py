@@ -13,12 +13,13 @@ the event schema, and the TMS's own payload against the template's
 import json
 from dataclasses import dataclass, field
 from datetime import timezone
-from functools import cache
 from pathlib import Path
 
 import jmespath
 from jmespath.exceptions import JMESPathError
 from jsonschema import Draft202012Validator, FormatChecker
+
+from odoo.addons.logistics_integration.lib import json_schema
 
 from .functions import Functions, read_time
 
@@ -40,31 +41,13 @@ class TemplateError(ValueError):
     """The template itself is wrong (not the TMS's data)."""
 
 
-@cache
 def _validator(name):
-    schema = json.loads((SCHEMAS / name).read_text(encoding="utf-8"))
-    return Draft202012Validator(schema, format_checker=FORMATS)
+    return json_schema.validator(SCHEMAS / name, FORMATS)
 
 
 def document_problems(schema_path, document):
     """``[{"field", "message"}]`` of a JSON document against one of our schemas."""
-    if not isinstance(document, dict):
-        return [{"field": "", "message": "expected a JSON object"}]
-    return problems(_validator(schema_path.name), document)
-
-
-def problems(validator, document):
-    """``[{"field", "message"}]`` of what ``document`` breaks in ``validator``;
-    a missing field is named, not its parent."""
-    found = []
-    for error in sorted(validator.iter_errors(document), key=lambda e: list(e.absolute_path)):
-        path = [str(part) for part in error.absolute_path]
-        message = error.message
-        if error.validator == "required":
-            path.append(error.message.split("'")[1])
-            message = "is required"
-        found.append({"field": "/".join(path), "message": message})
-    return found
+    return json_schema.object_problems(_validator(schema_path.name), document)
 
 
 @dataclass
@@ -81,7 +64,7 @@ class Template:
     """A compiled template: ``Template(spec)`` raises TemplateError for a bad one."""
 
     def __init__(self, spec):
-        found = problems(_validator("template-v1.json"), spec)
+        found = json_schema.problems(_validator("template-v1.json"), spec)
         if found:
             raise TemplateError(
                 "; ".join(f"{p['field'] or 'template'}: {p['message']}" for p in found)
@@ -143,7 +126,9 @@ class Template:
 
     def payload_problems(self, raw):
         """What one raw event breaks in the TMS's own schema, if the template gives one."""
-        return problems(self._payload_validator, raw) if self._payload_validator else []
+        if self._payload_validator is None:
+            return []
+        return json_schema.problems(self._payload_validator, raw)
 
     def identity(self, raw):
         """``(event id, order ref or load id)`` of a raw event, read without code
@@ -165,7 +150,7 @@ class Template:
             value = _cleaned(name, value)
             if value is not None:
                 event[name] = value
-        found = problems(_validator("tms-event-v1.json"), event)
+        found = json_schema.problems(_validator("tms-event-v1.json"), event)
         return Mapped(event, found, functions.deviations, functions.unmapped)
 
     # --- the change feed ------------------------------------------------------------

@@ -1,6 +1,8 @@
 from odoo.exceptions import UserError
 from odoo.tests import TransactionCase, tagged
 
+from odoo.addons.logistics_billing.tests.common import invoice_on_pod
+
 
 @tagged("post_install", "-at_install")
 class TestOrderInvoiced(TransactionCase):
@@ -29,24 +31,7 @@ class TestOrderInvoiced(TransactionCase):
         shipment = self.env["logistics.shipment"].create(
             {"customer_id": self.customer.id, "sale_order_id": order.id}
         )
-        self.env["logistics.freight.charge"].create(
-            [
-                {"shipment_id": shipment.id, "amount": 950.0, "source": "tms"},
-                {
-                    "shipment_id": shipment.id,
-                    "charge_type": "fuel",
-                    "amount": 95.0,
-                    "source": "tms",
-                },
-            ]
-        )
-        code = self.env["logistics.milestone.code"]._by_code("POD_RECEIVED")
-        self.env["logistics.milestone"].create(
-            {"shipment_id": shipment.id, "milestone_code_id": code.id, "event_time": "2026-11-12"}
-        )
-        shipment._evaluate_billing()
-        shipment._invoice_ready()
-        invoice = shipment.invoice_id
+        invoice = invoice_on_pod(shipment, {"linehaul": 950.0, "fuel": 95.0})
         freight_line = order.order_line.filtered(lambda line: line.product_id == self.freight)
         self.assertEqual(freight_line.qty_invoiced, 1)
         self.assertEqual(freight_line.invoice_lines.move_id, invoice)

@@ -1,16 +1,8 @@
 from odoo import fields, models
 
-from ..lib import rating
+from odoo.addons.logistics_canonical.models.logistics_shipment import MODE_SELECTION
 
-MODES = [
-    ("ftl", "Full Truckload"),
-    ("ltl", "Less than Truckload"),
-    ("parcel", "Parcel"),
-    ("intermodal", "Intermodal"),
-    ("ocean", "Ocean"),
-    ("air", "Air"),
-    ("rail", "Rail"),
-]
+from ..lib import rating
 
 
 class LogisticsRateCardLane(models.Model):
@@ -36,7 +28,7 @@ class LogisticsRateCardLane(models.Model):
         domain="[('country_id', '=?', destination_country_id)]",
     )
     destination_zip_prefix = fields.Char(string="To Postcode Prefix")
-    mode = fields.Selection(MODES, help="Empty: any mode.")
+    mode = fields.Selection(MODE_SELECTION, help="Empty: any mode.")
     basis = fields.Selection(
         [("weight", "Per kg"), ("volume", "Per m³"), ("shipment", "Per shipment")],
         required=True,

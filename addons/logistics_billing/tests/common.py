@@ -102,3 +102,23 @@ class BillingCase(LogisticsCase):
 
     def invoices_of(self, shipment):
         return self.env["account.move"].search([("logistics_shipment_ids", "in", shipment.ids)])
+
+
+def invoice_on_pod(shipment, charges):
+    """Report ``charges`` ({charge type: amount}) as the TMS would, then a POD,
+    and return the invoice billing drafts: the path the billing bridges'
+    tests start from."""
+    env = shipment.env
+    env["logistics.freight.charge"].create(
+        [
+            {"shipment_id": shipment.id, "charge_type": kind, "amount": amount, "source": "tms"}
+            for kind, amount in charges.items()
+        ]
+    )
+    code = env["logistics.milestone.code"]._by_code("POD_RECEIVED")
+    env["logistics.milestone"].create(
+        {"shipment_id": shipment.id, "milestone_code_id": code.id, "event_time": "2026-11-12"}
+    )
+    shipment._evaluate_billing()
+    shipment._invoice_ready()
+    return shipment.invoice_id

@@ -3,29 +3,16 @@ from odoo.tests import tagged
 from odoo.addons.connector_edi.lib import x12
 from odoo.addons.connector_edi.lib import x12_sets as tx
 from odoo.addons.connector_edi.tests.common import EdiCase
+from odoo.addons.logistics_billing.tests.common import invoice_on_pod
 
 
 @tagged("post_install", "-at_install")
 class TestInvoice210(EdiCase):
     def invoice_posted(self):
         shipment = self.env["logistics.shipment"].create({"customer_id": self.customer.id})
-        for charge_type, amount in (("linehaul", 900.0), ("fuel", 99.5)):
-            self.env["logistics.freight.charge"].create(
-                {
-                    "shipment_id": shipment.id,
-                    "charge_type": charge_type,
-                    "amount": amount,
-                    "source": "tms",
-                }
-            )
-        code = self.env["logistics.milestone.code"]._by_code("POD_RECEIVED")
-        self.env["logistics.milestone"].create(
-            {"shipment_id": shipment.id, "milestone_code_id": code.id, "event_time": "2026-11-12"}
-        )
-        shipment._evaluate_billing()
-        shipment._invoice_ready()
-        shipment.invoice_id.action_post()
-        return shipment.invoice_id
+        invoice = invoice_on_pod(shipment, {"linehaul": 900.0, "fuel": 99.5})
+        invoice.action_post()
+        return invoice
 
     def test_a_posted_invoice_goes_as_a_210_with_its_number(self):
         self.profile.send_invoices = True

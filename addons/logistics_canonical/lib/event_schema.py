@@ -17,6 +17,8 @@ from pathlib import Path
 import jsonschema_rs
 from jsonschema import Draft202012Validator, FormatChecker
 
+from odoo.addons.logistics_integration.lib import json_schema
+
 from .timeutil import parse_event_time
 
 SCHEMA_PATH = Path(__file__).parent / "schemas" / "event-v1.json"
@@ -63,23 +65,10 @@ def errors(event):
     if not found and _fast_validator().is_valid(event):
         return []
     for error in sorted(_validator().iter_errors(event), key=lambda e: list(e.absolute_path)):
-        field = "/".join(str(part) for part in error.absolute_path)
-        if error.validator == "required":
-            missing = error.message.split("'")[1]
-            field, message = "/".join(filter(None, [field, missing])), "is required"
-        elif error.validator == "anyOf" and not field:
-            field, message = "code", "either code or source_code is required"
-        elif error.validator == "additionalProperties":
-            unknown = sorted(set(error.instance) - set(error.schema.get("properties", {})))
-            field = "/".join(filter(None, [field, unknown[0] if unknown else ""]))
-            message = (
-                "unknown field" if len(unknown) == 1 else f"unknown fields: {', '.join(unknown)}"
-            )
-        elif error.validator == "format":
-            message = str(error.cause) if error.cause else error.message
+        if error.validator == "anyOf" and not error.absolute_path:
+            found.append({"field": "code", "message": "either code or source_code is required"})
         else:
-            message = error.message
-        found.append({"field": field, "message": message})
+            found.append(json_schema.problem(error))
     return found
 
 

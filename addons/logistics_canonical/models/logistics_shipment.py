@@ -9,6 +9,15 @@ from ..lib.tracking import derive
 from .logistics_milestone_code import SHIPMENT_STATUSES
 
 FINAL_STATUSES = ("delivered", "lost", "returned", "cancelled")
+MODE_SELECTION = [
+    ("ftl", "Full Truckload"),
+    ("ltl", "Less than Truckload"),
+    ("parcel", "Parcel"),
+    ("intermodal", "Intermodal"),
+    ("ocean", "Ocean"),
+    ("air", "Air"),
+    ("rail", "Rail"),
+]
 
 
 class LogisticsShipment(models.Model):
@@ -34,18 +43,7 @@ class LogisticsShipment(models.Model):
         domain="[('is_logistics_carrier', '=', True)]",
     )
     carrier_scac = fields.Char(related="carrier_id.logistics_scac", string="SCAC")
-    mode = fields.Selection(
-        [
-            ("ftl", "Full Truckload"),
-            ("ltl", "Less than Truckload"),
-            ("parcel", "Parcel"),
-            ("intermodal", "Intermodal"),
-            ("ocean", "Ocean"),
-            ("air", "Air"),
-            ("rail", "Rail"),
-        ],
-        default="ftl",
-    )
+    mode = fields.Selection(MODE_SELECTION, default="ftl")
     environment = fields.Selection(
         [("sandbox", "Sandbox"), ("test", "Test"), ("production", "Production")],
         default="production",

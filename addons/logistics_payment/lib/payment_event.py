@@ -1,17 +1,16 @@
-"""The payment event's schema, checked at the door."""
+"""The payment event's schema, checked at the door and published in the API."""
 
-import json
 from pathlib import Path
 
-import jsonschema
+from odoo.addons.logistics_integration.lib import json_schema
 
-SCHEMA = json.loads((Path(__file__).parent / "schemas" / "payment-v1.json").read_text())
-_VALIDATOR = jsonschema.Draft202012Validator(SCHEMA, format_checker=jsonschema.FormatChecker())
+SCHEMA_PATH = Path(__file__).parent / "schemas" / "payment-v1.json"
+
+
+def schema():
+    return json_schema.validator(SCHEMA_PATH).schema
 
 
 def problems(document):
     """[{field, message}] for each way ``document`` breaks the schema."""
-    return [
-        {"field": "/".join(str(part) for part in error.absolute_path), "message": error.message}
-        for error in sorted(_VALIDATOR.iter_errors(document), key=lambda e: list(e.absolute_path))
-    ]
+    return json_schema.problems(json_schema.validator(SCHEMA_PATH), document)

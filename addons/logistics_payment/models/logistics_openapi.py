@@ -4,7 +4,7 @@ from odoo import api, models
 
 from odoo.addons.logistics_integration.lib.openapi import document_operation
 
-from ..lib.payment_event import SCHEMA
+from ..lib import payment_event
 
 
 class LogisticsOpenapi(models.AbstractModel):
@@ -23,6 +23,10 @@ class LogisticsOpenapi(models.AbstractModel):
             "then by amount and payer. An unmatched payment is an exception for finance. Only a "
             "backend of kind Bank may send them.",
         )
-        schema = {key: value for key, value in SCHEMA.items() if key not in ("$schema", "$id")}
+        schema = {
+            key: value
+            for key, value in payment_event.schema().items()
+            if key not in ("$schema", "$id")
+        }
         document["components"]["schemas"]["PaymentEvent"] = schema
         return document
