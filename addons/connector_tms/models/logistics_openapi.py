@@ -7,6 +7,7 @@ from odoo import api, models
 from odoo.addons.logistics_integration.lib.openapi import (
     CORRELATION_HEADER,
     SIGNATURE_HEADER,
+    component,
     document_operation,
     error_response,
     json_body,
@@ -85,8 +86,5 @@ class LogisticsOpenapi(models.AbstractModel):
         document["paths"].update(paths())
         schemas = document["components"]["schemas"]
         for name, file in (("WarehouseEvent", "wms-event-v1"), ("TransportOrder", "order-v1")):
-            schema = json.loads((SCHEMAS / f"{file}.json").read_text(encoding="utf-8"))
-            for key in ("$schema", "$id"):
-                schema.pop(key)
-            schemas[name] = schema
+            schemas[name] = component(json.loads((SCHEMAS / f"{file}.json").read_text("utf-8")))
         return document

@@ -24,6 +24,29 @@ def json_response(description, schema_name):
     }
 
 
+def component(schema):
+    """One of our JSON Schema files as an OpenAPI component: without its
+    ``$schema`` and ``$id``, and with its local ``#/$defs/...`` references
+    written out, since inside the API document they would point at its root."""
+    defs = schema.get("$defs", {})
+
+    def inlined(value):
+        if isinstance(value, dict):
+            ref = value.get("$ref", "")
+            if ref.startswith("#/$defs/"):
+                return inlined(defs[ref.removeprefix("#/$defs/")])
+            return {key: inlined(item) for key, item in value.items()}
+        if isinstance(value, list):
+            return [inlined(item) for item in value]
+        return value
+
+    return {
+        key: inlined(value)
+        for key, value in schema.items()
+        if key not in ("$schema", "$id", "$defs")
+    }
+
+
 def json_body(schema):
     """A required JSON request body of that schema."""
     return {"required": True, "content": {"application/json": {"schema": schema}}}

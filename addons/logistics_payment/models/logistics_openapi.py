@@ -2,7 +2,7 @@
 
 from odoo import api, models
 
-from odoo.addons.logistics_integration.lib.openapi import document_operation
+from odoo.addons.logistics_integration.lib.openapi import component, document_operation
 
 from ..lib import payment_event
 
@@ -23,10 +23,5 @@ class LogisticsOpenapi(models.AbstractModel):
             "then by amount and payer. An unmatched payment is an exception for finance. Only a "
             "backend of kind Bank may send them.",
         )
-        schema = {
-            key: value
-            for key, value in payment_event.schema().items()
-            if key not in ("$schema", "$id")
-        }
-        document["components"]["schemas"]["PaymentEvent"] = schema
+        document["components"]["schemas"]["PaymentEvent"] = component(payment_event.schema())
         return document

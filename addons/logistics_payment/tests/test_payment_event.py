@@ -60,7 +60,7 @@ class TestPaymentEvent(PaymentCase):
         cases = [
             (self.payment(amount=-5), "amount"),
             (self.payment(date="21/11/2026"), "date"),
-            ({"amount": 5}, ""),
+            ({"amount": 5}, "payment_id"),
         ]
         for body, field in cases:
             with self.subTest(body=body):
