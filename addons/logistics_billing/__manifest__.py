@@ -7,6 +7,7 @@
     "author": "Logistics Integration Suite contributors",
     "license": "LGPL-3",
     "depends": ["logistics_integration", "logistics_canonical", "account"],
+    "external_dependencies": {"python": ["jsonschema", "requests"]},
     "data": [
         "security/ir.model.access.csv",
         "security/logistics_billing_rules.xml",
@@ -16,6 +17,7 @@
         "data/logistics_exception_data.xml",
         "data/logistics_exception_ownership_data.xml",
         "views/logistics_rate_card_views.xml",
+        "views/logistics_backend_views.xml",
         "views/logistics_fuel_views.xml",
         "views/logistics_shipment_views.xml",
         "views/logistics_freight_charge_views.xml",

@@ -52,6 +52,14 @@ class LogisticsRateCard(models.Model):
         help="The fuel surcharge added to the linehaul, by the fuel price at pickup.",
     )
     note = fields.Text()
+    source_backend_id = fields.Many2one(
+        "logistics.backend",
+        string="Read From",
+        readonly=True,
+        copy=False,
+        help="The pricing system this card is synchronised from: its next change of the card "
+        "replaces what is edited here.",
+    )
 
     _sql_constraints = [
         (

@@ -4,5 +4,6 @@ from . import (
     test_billing_policy,
     test_carrier_bill,
     test_invoice_once,
+    test_rate_card_sync,
     test_rating_audit,
 )
