@@ -11,9 +11,7 @@ class LogisticsBackend(models.Model):
         "replaces the version of the same partner, side and number. Empty: no sync.",
     )
     rate_card_last_sync = fields.Datetime(string="Last Rate Card Sync", readonly=True, copy=False)
-    rate_card_last_result = fields.Char(
-        string="Last Rate Card Sync Result", readonly=True, copy=False
-    )
+    rate_card_last_result = fields.Char(string="Rate Card Sync Result", readonly=True, copy=False)
 
     def action_sync_rate_cards(self):
         for backend in self.filtered("rate_card_path"):

@@ -70,7 +70,6 @@ class LogisticsProcessorRateCard(models.AbstractModel):
             raise PermanentError(
                 "; ".join(f"{field}: {text}" for field, text in problems),
                 code="rate_card_unresolved",
-                field=problems[0][0],
                 exception_type="rate_card_invalid",
             )
         return values

@@ -48,3 +48,11 @@ def object_problems(validator, document):
     if not isinstance(document, dict):
         return [{"field": "", "message": "expected a JSON object"}]
     return problems(validator, document)
+
+
+def problems_text(problems):
+    """Problems as one line for a person: ``field: message; field: message``."""
+    return "; ".join(
+        f"{problem['field']}: {problem['message']}" if problem.get("field") else problem["message"]
+        for problem in problems
+    )

@@ -12,7 +12,7 @@ from odoo.sql_db import connection_info_for
 
 from odoo.addons.queue_job.exception import RetryableJobError
 
-from ..lib import lanes, rate_counter
+from ..lib import json_schema, lanes, rate_counter
 from ..lib.errors import PermanentError, TransientError
 from ..lib.transactions import commit
 
@@ -218,7 +218,7 @@ class LogisticsInbox(models.AbstractModel):
             for receipt in receipts:
                 if receipt.problems and not receipt.duplicate:
                     Message.browse(receipt.message_id)._open_issue(
-                        "invalid_message", "; ".join(p["message"] for p in receipt.problems)
+                        "invalid_message", json_schema.problems_text(receipt.problems)
                     )
         return receipts
 
