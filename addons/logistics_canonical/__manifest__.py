@@ -51,6 +51,7 @@
     "assets": {
         "web.assets_backend": [
             "logistics_canonical/static/src/scss/logistics.scss",
+            "logistics_canonical/static/src/timeline/*",
         ],
         "web.assets_tests": [
             "logistics_canonical/static/src/tours/*.js",

@@ -81,7 +81,7 @@ class LogisticsMilestone(models.Model):
     )
     note = fields.Text()
     is_late = fields.Boolean(
-        string="Late",
+        string="Out of Order",
         readonly=True,
         help="Received after an event that happened later: shown in the timeline, "
         "never moves the shipment backwards.",
@@ -95,7 +95,7 @@ class LogisticsMilestone(models.Model):
         string="Retracted", help="Withdrawn by its source (a correction): ignored for status."
     )
     timeline_mark = fields.Selection(
-        [("late", "Late"), ("duplicate", "Duplicate"), ("retracted", "Retracted")],
+        [("late", "Out of Order"), ("duplicate", "Duplicate"), ("retracted", "Retracted")],
         string="Mark",
         compute="_compute_timeline_mark",
     )

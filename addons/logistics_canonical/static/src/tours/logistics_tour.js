@@ -14,11 +14,11 @@ registry.category("web_tour.tours").add("logistics_shipment_timeline_tour", {
         },
         {
             content: "The timeline shows the delivery",
-            trigger: ".o_field_widget[name=milestone_ids] .o_data_row:contains('Delivered')",
+            trigger: ".o_logistics_timeline .o_timeline_milestone:contains('Delivered')",
         },
         {
-            content: "The late in-transit report is in the timeline, flagged late",
-            trigger: ".o_field_widget[name=milestone_ids] .o_data_row:contains('In Transit'):contains('Late')",
+            content: "The in-transit report received after the delivery is in the timeline, out of order",
+            trigger: ".o_logistics_timeline .o_timeline_milestone:contains('In Transit'):contains('Out of order')",
         },
         {
             content: "Open the exceptions of the shipment",
