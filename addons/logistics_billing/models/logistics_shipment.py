@@ -236,7 +236,9 @@ class LogisticsShipment(models.Model):
 
     def _release_hold(self, note):
         self.ensure_one()
-        reason = dict(HOLD_REASONS)[self.billing_hold_reason]
+        reason = dict(self._fields["billing_hold_reason"]._description_selection(self.env))[
+            self.billing_hold_reason
+        ]
         self.write({"billing_released_reason": self.billing_hold_reason})
         self.message_post(
             body=self.env._(

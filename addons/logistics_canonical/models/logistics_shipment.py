@@ -292,6 +292,23 @@ class LogisticsShipment(models.Model):
         )
         return attachment
 
+    def _pod_documents(self):
+        """The proofs of delivery kept on the shipment: the attachments its
+        (not retracted) POD_RECEIVED milestones name."""
+        self.ensure_one()
+        names = self.milestone_ids.filtered(
+            lambda m: m.code == "POD_RECEIVED" and not m.is_retracted
+        ).mapped("document_ref")
+        if not names:
+            return self.env["ir.attachment"]
+        return (
+            self.env["ir.attachment"]
+            .sudo()
+            .search(
+                [("res_model", "=", self._name), ("res_id", "=", self.id), ("name", "in", names)]
+            )
+        )
+
     @api.model
     def _vals_from_event(self, backend, event):
         details = event.get("shipment") or {}

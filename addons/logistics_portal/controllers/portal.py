@@ -114,7 +114,7 @@ class ShipmentPortal(CustomerPortal):
                 "page_name": "shipment",
                 "shipment": shipment,
                 "timeline": shipment._timeline(),
-                "documents": shipment._portal_documents(),
+                "documents": shipment._pod_documents(),
                 "invoices": shipment._portal_invoices(),
                 "format_moment": self._format_moment,
                 "format_slip": self._format_slip,
@@ -132,7 +132,7 @@ class ShipmentPortal(CustomerPortal):
     )
     def portal_my_shipment_document(self, shipment_id, attachment_id, access_token=None, **kw):
         shipment = self._shipment_or_none(shipment_id, access_token)
-        document = shipment and shipment._portal_documents().filtered(
+        document = shipment and shipment._pod_documents().filtered(
             lambda attachment: attachment.id == attachment_id
         )
         if not document:

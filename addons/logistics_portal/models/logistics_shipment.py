@@ -40,22 +40,6 @@ class LogisticsShipment(models.Model):
         for shipment in self:
             shipment.tracking_url = f"{shipment.get_base_url()}/track/{shipment.tracking_token}"
 
-    def _portal_documents(self):
-        """The documents a customer may download: the proofs of delivery."""
-        self.ensure_one()
-        names = self.milestone_ids.filtered(
-            lambda m: m.code == "POD_RECEIVED" and not m.is_retracted
-        ).mapped("document_ref")
-        if not names:
-            return self.env["ir.attachment"]
-        return (
-            self.env["ir.attachment"]
-            .sudo()
-            .search(
-                [("res_model", "=", self._name), ("res_id", "=", self.id), ("name", "in", names)]
-            )
-        )
-
     def _portal_invoices(self):
         """The shipment's posted invoices (credit notes included)."""
         self.ensure_one()
