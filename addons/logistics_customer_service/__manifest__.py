@@ -13,10 +13,14 @@
         "data/ir_sequence_data.xml",
         "data/product_data.xml",
         "views/logistics_claim_views.xml",
+        "views/logistics_customer_overview_views.xml",
         "views/logistics_shipment_views.xml",
         "views/logistics_exception_views.xml",
         "views/res_partner_views.xml",
         "views/logistics_customer_service_menus.xml",
     ],
+    "assets": {
+        "web.assets_tests": ["logistics_customer_service/static/src/tours/*.js"],
+    },
     "installable": True,
 }
