@@ -11,5 +11,8 @@
         "views/stock_picking_views.xml",
         "views/logistics_shipment_views.xml",
     ],
+    "assets": {
+        "web.assets_tests": ["logistics_stock/static/src/tours/*.js"],
+    },
     "installable": True,
 }

@@ -171,3 +171,13 @@ class TestShipmentPortal(HttpCase):
         tokens = (self.shipment | self.rival_shipment).mapped("tracking_token")
         self.assertEqual([len(token) for token in tokens], [43, 43])
         self.assertNotEqual(*tokens)
+
+    def test_notification_mails_carry_the_tracking_link(self):
+        for xmlid in (
+            "logistics_canonical.mail_template_shipment_delivered",
+            "logistics_canonical.mail_template_shipment_delayed",
+        ):
+            with self.subTest(template=xmlid):
+                template = self.env.ref(xmlid)
+                body = template._render_field("body_html", self.shipment.ids)[self.shipment.id]
+                self.assertIn(f"/track/{self.shipment.tracking_token}", body)

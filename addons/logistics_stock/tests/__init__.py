@@ -1,1 +1,1 @@
-from . import test_picking_milestones
+from . import test_picking_milestones, test_picking_tour

@@ -17,6 +17,11 @@ function parse(iso) {
     return iso ? DateTime.fromISO(iso, { zone: "utc" }).setZone("default") : null;
 }
 
+/** A many2one value's id, whichever form the record holds it in. */
+function shipmentIdOf(value) {
+    return Array.isArray(value) ? value[0] : value?.id;
+}
+
 /** "2 h 15 min", "3 d 4 h": a duration people read, never negative. */
 export function formatMinutes(minutes) {
     const total = Math.abs(Math.round(minutes));
@@ -40,7 +45,7 @@ export function formatMinutes(minutes) {
  */
 export class ShipmentTimeline extends Component {
     static template = "logistics_canonical.ShipmentTimeline";
-    static props = { ...standardWidgetProps };
+    static props = { ...standardWidgetProps, shipmentField: { type: String, optional: true } };
 
     setup() {
         this.orm = useService("orm");
@@ -51,14 +56,17 @@ export class ShipmentTimeline extends Component {
     }
 
     async load(record) {
+        // on a shipment, the record itself; elsewhere (a delivery), the shipment it names
+        const field = this.props.shipmentField;
+        const shipmentId = field ? shipmentIdOf(record.data[field]) : record.resId;
         // reload when the record is saved or reloaded, not on every keystroke
-        const key = `${record.resId}:${record.data.write_date}:${record.data.milestone_count}`;
+        const key = `${shipmentId}:${record.data.write_date}:${record.data.milestone_count}`;
         if (key === this.loadedFor) {
             return;
         }
         this.loadedFor = key;
-        this.state.data = record.resId
-            ? await this.orm.call("logistics.shipment", "get_timeline", [[record.resId]])
+        this.state.data = shipmentId
+            ? await this.orm.call("logistics.shipment", "get_timeline", [[shipmentId]])
             : null;
     }
 
@@ -170,10 +178,19 @@ export class ShipmentTimeline extends Component {
     }
 }
 
+// <widget name="logistics_timeline"/> on a shipment; on a record that names one,
+// <widget name="logistics_timeline" shipment_field="logistics_shipment_id"/>
 registry.category("view_widgets").add("logistics_timeline", {
     component: ShipmentTimeline,
-    fieldDependencies: [
-        { name: "write_date", type: "datetime" },
-        { name: "milestone_count", type: "integer" },
-    ],
+    extractProps: ({ attrs }) => ({ shipmentField: attrs.shipment_field }),
+    fieldDependencies: ({ attrs }) =>
+        attrs.shipment_field
+            ? [
+                  { name: attrs.shipment_field, type: "many2one" },
+                  { name: "write_date", type: "datetime" },
+              ]
+            : [
+                  { name: "write_date", type: "datetime" },
+                  { name: "milestone_count", type: "integer" },
+              ],
 });
