@@ -15,7 +15,6 @@ from . import logistics_shipment_identity
 from . import logistics_shipment_merge
 from . import logistics_shipment_stop
 from . import logistics_milestone
-from . import logistics_shipment_timeline
 from . import logistics_exception_type
 from . import logistics_exception_ownership
 from . import logistics_exception
