@@ -8,15 +8,7 @@ from odoo.tests import tagged
 
 from odoo.addons.logistics_billing.tests.common import BillingCase
 
-KINDS = (
-    "open_shipments",
-    "late_shipments",
-    "open_exceptions",
-    "claims_in_progress",
-    "returns_in_progress",
-    "unbilled_deliveries",
-    "billing_holds",
-)
+from ..models.res_partner import OVERVIEW_COUNTS as KINDS
 
 
 @tagged("post_install", "-at_install")
