@@ -10,9 +10,13 @@
     "data": [
         "security/ir.model.access.csv",
         "security/logistics_portal_security.xml",
+        "data/mail_template_data.xml",
+        "data/logistics_milestone_code_data.xml",
         "views/logistics_portal_timeline.xml",
         "views/logistics_portal_templates.xml",
         "views/logistics_tracking_templates.xml",
+        "views/logistics_portal_notifications.xml",
+        "views/logistics_milestone_code_views.xml",
         "views/logistics_shipment_views.xml",
     ],
     "demo": ["demo/logistics_portal_demo.xml"],

@@ -131,21 +131,31 @@ class LogisticsBackend(models.Model):
         return None
 
     def _subscribe(self, url, milestone_codes):
-        """Create a signed webhook for this backend's partner; return it and its secret."""
+        """Create a signed webhook for this API client's partner; return it and its secret."""
         self.ensure_one()
+        return self._create_subscription(
+            self.partner_id.commercial_partner_id,
+            self.company_id,
+            self.environment,
+            url,
+            milestone_codes,
+            created_by_backend_id=self.id,
+        )
+
+    @api.model
+    def _create_subscription(self, partner, company, environment, url, milestone_codes, **origin):
+        """A signed webhook of ``partner`` and its secret; ``origin`` says who made it."""
         secret = secrets.token_urlsafe(32)
-        partner = self.partner_id.commercial_partner_id
-        subscription = self.create(
+        subscription = self.sudo().create(
             {
                 "name": self.env._("%(partner)s webhook %(url)s", partner=partner.name, url=url)[
                     :120
                 ],
                 "code": f"hook_{secrets.token_hex(4)}",
                 "adapter": "webhook",
-                "environment": self.environment,
-                "company_id": self.company_id.id,
+                "environment": environment,
+                "company_id": company.id,
                 "partner_id": partner.id,
-                "created_by_backend_id": self.id,
                 "base_url": url,
                 "signing_secret": secret,
                 "subscribed_code_ids": [
@@ -157,6 +167,7 @@ class LogisticsBackend(models.Model):
                         .ids,
                     )
                 ],
+                **origin,
             }
         )
         return subscription, secret

@@ -24,6 +24,13 @@ class LogisticsNotificationRule(models.Model):
     milestone_code_ids = fields.Many2many(
         "logistics.milestone.code", string="Milestones", required=True
     )
+    recipient_id = fields.Many2one(
+        "res.partner",
+        string="Send To",
+        index="btree_not_null",
+        help="Empty: whom the template names (the shipment's customer). A portal user's "
+        "own subscription names them here.",
+    )
     template_id = fields.Many2one(
         "mail.template",
         string="E-mail Template",
@@ -63,6 +70,7 @@ class LogisticsNotificationRule(models.Model):
                     "template_id": rule.template_id.id,
                     "shipment_id": shipment.id,
                     "milestone_id": milestone.id,
+                    "recipient_id": rule.recipient_id.id,
                 },
                 f"mail:{rule.id}:{milestone.id}",
                 shipment_id=shipment.id,

@@ -1,1 +1,6 @@
-from . import logistics_shipment
+from . import (
+    logistics_backend,
+    logistics_milestone_code,
+    logistics_notification_rule,
+    logistics_shipment,
+)
