@@ -4,10 +4,12 @@ from odoo.addons.logistics_canonical.models.logistics_shipment import FINAL_STAT
 
 from .logistics_claim import OPEN_STATES
 
+RECENT_INVOICE_DAYS = 30
+
 
 class LogisticsCustomerOverview(models.Model):
-    """One line per customer (and company): what customer service and a team
-    lead watch. Counts add up at every grouping level; the oldest open
+    """One line per customer (and company) with shipments, exceptions or claims:
+    what customer service and a team lead watch. Counts add up at every grouping level; the oldest open
     exception is a maximum, never an average."""
 
     _name = "logistics.customer.overview"
@@ -29,6 +31,12 @@ class LogisticsCustomerOverview(models.Model):
     returns_in_progress = fields.Integer(readonly=True)
     unbilled_deliveries = fields.Integer(readonly=True)
     billing_holds = fields.Integer(readonly=True)
+    recent_invoices = fields.Integer(
+        readonly=True, help="Customer invoices posted in the last 30 days."
+    )
+    unmatched_payments = fields.Integer(
+        readonly=True, help="Money received from the customer not matched to an invoice yet."
+    )
 
     def init(self):
         tools.drop_view_if_exists(self.env.cr, self._table)
@@ -69,6 +77,21 @@ class LogisticsCustomerOverview(models.Model):
                   JOIN res_partner p ON p.id = c.customer_id
                  WHERE c.state IN %(open_claims)s
                  GROUP BY 1, 2
+            ), invoices AS (
+                SELECT m.commercial_partner_id AS partner_id, m.company_id,
+                       count(*) AS recent_invoices
+                  FROM account_move m
+                 WHERE m.move_type = 'out_invoice' AND m.state = 'posted'
+                   AND m.invoice_date >= (now() AT TIME ZONE 'utc')::date - %(recent_days)s
+                 GROUP BY 1, 2
+            ), payments AS (
+                SELECT p.commercial_partner_id AS partner_id, m.company_id,
+                       count(*) AS unmatched_payments
+                  FROM account_bank_statement_line l
+                  JOIN account_move m ON m.id = l.move_id
+                  JOIN res_partner p ON p.id = l.partner_id
+                 WHERE NOT l.is_reconciled AND l.amount > 0 AND m.state = 'posted'
+                 GROUP BY 1, 2
             ), customers AS (
                 SELECT partner_id, company_id FROM shipments
                 UNION SELECT partner_id, company_id FROM exceptions
@@ -84,13 +107,21 @@ class LogisticsCustomerOverview(models.Model):
                    coalesce(c.claimed_open, 0) AS claimed_open,
                    coalesce(s.returns_in_progress, 0) AS returns_in_progress,
                    coalesce(s.unbilled_deliveries, 0) AS unbilled_deliveries,
-                   coalesce(s.billing_holds, 0) AS billing_holds
+                   coalesce(s.billing_holds, 0) AS billing_holds,
+                   coalesce(i.recent_invoices, 0) AS recent_invoices,
+                   coalesce(pay.unmatched_payments, 0) AS unmatched_payments
               FROM customers k
               LEFT JOIN shipments s USING (partner_id, company_id)
               LEFT JOIN exceptions e USING (partner_id, company_id)
               LEFT JOIN claims c USING (partner_id, company_id)
+              LEFT JOIN invoices i USING (partner_id, company_id)
+              LEFT JOIN payments pay USING (partner_id, company_id)
             """,
-            {"final": tuple(FINAL_STATUSES), "open_claims": tuple(OPEN_STATES)},
+            {
+                "final": tuple(FINAL_STATUSES),
+                "open_claims": tuple(OPEN_STATES),
+                "recent_days": RECENT_INVOICE_DAYS,
+            },
         )
 
     def action_open_customer(self):

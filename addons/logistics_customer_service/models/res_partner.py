@@ -1,8 +1,11 @@
+from datetime import timedelta
+
 from odoo import fields, models
 
 from odoo.addons.logistics_canonical.models.logistics_shipment import FINAL_STATUSES
 
 from .logistics_claim import OPEN_STATES
+from .logistics_customer_overview import RECENT_INVOICE_DAYS
 
 OVERVIEW_COUNTS = (
     "open_shipments",
@@ -12,6 +15,8 @@ OVERVIEW_COUNTS = (
     "returns_in_progress",
     "unbilled_deliveries",
     "billing_holds",
+    "recent_invoices",
+    "unmatched_payments",
 )
 
 
@@ -47,6 +52,13 @@ class ResPartner(models.Model):
         string="Billing Holds", compute="_compute_logistics_overview"
     )
 
+    logistics_recent_invoices = fields.Integer(
+        string="Recent Invoices", compute="_compute_logistics_overview"
+    )
+    logistics_unmatched_payments = fields.Integer(
+        string="Unmatched Payments", compute="_compute_logistics_overview"
+    )
+
     def _compute_logistics_overview(self):
         Overview = self.env["logistics.customer.overview"]
         totals = {}
@@ -67,6 +79,7 @@ class ResPartner(models.Model):
         context names which)."""
         self.ensure_one()
         customer = [("customer_id", "child_of", self.commercial_partner_id.id)]
+        partner_of_lines = [("partner_id", "child_of", self.commercial_partner_id.id)]
         shipments = [*customer, ("environment", "=", "production"), ("merged_into_id", "=", False)]
         still_open = ("status", "not in", FINAL_STATUSES)
         views = {
@@ -89,6 +102,28 @@ class ResPartner(models.Model):
                 [*customer, ("state", "in", ("new", "assigned"))],
             ),
             "claims_in_progress": ("logistics.claim", [*customer, ("state", "in", OPEN_STATES)]),
+            "recent_invoices": (
+                "account.move",
+                [
+                    ("commercial_partner_id", "=", self.commercial_partner_id.id),
+                    ("move_type", "=", "out_invoice"),
+                    ("state", "=", "posted"),
+                    (
+                        "invoice_date",
+                        ">=",
+                        fields.Date.context_today(self) - timedelta(days=RECENT_INVOICE_DAYS),
+                    ),
+                ],
+            ),
+            "unmatched_payments": (
+                "account.bank.statement.line",
+                [
+                    *partner_of_lines,
+                    ("is_reconciled", "=", False),
+                    ("amount", ">", 0),
+                    ("state", "=", "posted"),
+                ],
+            ),
         }
         kind = self.env.context.get("logistics_view")
         model, domain = views[kind]

@@ -41,6 +41,25 @@ class TestCustomerOverview(BillingCase):
         )
         self.env["logistics.claim"].create({"shipment_id": late.id, "claimed_amount": 120.0})
         self.env["logistics.shipment"].browse(billable.action_create_return()["res_id"])
+        invoiced = self.create_shipment()
+        self.charge(invoiced, 1000.0)
+        self.charge(invoiced, 100.0, "fuel")  # what the sell card says: no audit exception
+        self.deliver(invoiced)
+        invoiced._evaluate_billing()
+        invoiced._invoice_ready()
+        invoiced.invoice_id.action_post()
+        bank = self.env["account.journal"].search(
+            [("type", "=", "bank"), ("company_id", "=", self.env.company.id)], limit=1
+        )
+        for partner, amount in ((self.buyer, 250.0), (self.buyer, -40.0), (self.other, 90.0)):
+            self.env["account.bank.statement.line"].create(
+                {
+                    "journal_id": bank.id,
+                    "partner_id": partner.id,
+                    "amount": amount,
+                    "payment_ref": "unmatched",
+                }
+            )
         other = self.create_shipment(
             customer_id=self.other.id, planned_delivery=now - timedelta(hours=1)
         )
@@ -55,6 +74,8 @@ class TestCustomerOverview(BillingCase):
             "returns_in_progress": 1,
             "unbilled_deliveries": 2,
             "billing_holds": 1,
+            "recent_invoices": 1,
+            "unmatched_payments": 1,  # money in, from a contact of the customer
         }
         self.assertEqual({kind: line[kind] for kind in KINDS}, expected)
         self.assertAlmostEqual(line.oldest_exception_hours, 72.0, places=0)
@@ -73,9 +94,11 @@ class TestCustomerOverview(BillingCase):
         # every grouping level: sums of counts, the maximum of the oldest age
         both = self.overview(self.customer) | self.overview(self.other)
         [total] = self.env["logistics.customer.overview"].read_group(
-            [("id", "in", both.ids)], ["open_exceptions:sum", "oldest_exception_hours:max"], []
+            [("id", "in", both.ids)],
+            ["open_exceptions:sum", "oldest_exception_hours:max", "unmatched_payments:sum"],
+            [],
         )
-        self.assertEqual(total["open_exceptions"], 2)
+        self.assertEqual((total["open_exceptions"], total["unmatched_payments"]), (2, 2))
         self.assertAlmostEqual(total["oldest_exception_hours"], 72.0, places=0)
         by_company = self.env["logistics.customer.overview"].read_group(
             [("id", "in", both.ids)], ["late_shipments:sum"], ["company_id"]
