@@ -12,4 +12,4 @@ class LogisticsMilestoneCode(models.Model):
 
     @api.model
     def _portal_codes(self):
-        return self.sudo().search([("customer_visible", "=", True)], order="rank, sequence, id")
+        return self.sudo().search([("customer_visible", "=", True)], order="sequence, id")
