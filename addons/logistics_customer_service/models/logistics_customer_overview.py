@@ -32,7 +32,9 @@ class LogisticsCustomerOverview(models.Model):
     unbilled_deliveries = fields.Integer(readonly=True)
     billing_holds = fields.Integer(readonly=True)
     recent_invoices = fields.Integer(
-        string="Invoices (30 days)", readonly=True, help="Customer invoices posted in the last 30 days."
+        string="Invoices (30 days)",
+        readonly=True,
+        help="Customer invoices posted in the last 30 days.",
     )
     unmatched_payments = fields.Integer(
         readonly=True, help="Money received from the customer not matched to an invoice yet."

@@ -1,7 +1,12 @@
+from functools import partial
+
 from odoo import http
 from odoo.http import request
 
 from odoo.addons.portal.controllers.portal import CustomerPortal
+
+# the page's forms, posted by the user's browser (CSRF-checked by Odoo)
+form_post = partial(http.route, type="http", auth="user", website=True, methods=["POST"])
 
 
 class ShipmentNotificationsPortal(CustomerPortal):
@@ -12,26 +17,14 @@ class ShipmentNotificationsPortal(CustomerPortal):
     def portal_shipment_notifications(self, **kw):
         return self._render_notifications()
 
-    @http.route(
-        "/my/shipments/notifications/email",
-        type="http",
-        auth="user",
-        website=True,
-        methods=["POST"],
-    )
+    @form_post("/my/shipments/notifications/email")
     def portal_shipment_notifications_email(self, **kw):
         user = self._portal_customer_user()
         codes = request.httprequest.form.getlist("milestones")
         request.env["logistics.notification.rule"]._portal_set_milestones(user, codes)
         return request.redirect("/my/shipments/notifications?saved=email")
 
-    @http.route(
-        "/my/shipments/notifications/webhooks",
-        type="http",
-        auth="user",
-        website=True,
-        methods=["POST"],
-    )
+    @form_post("/my/shipments/notifications/webhooks")
     def portal_shipment_webhook_add(self, url="", **kw):
         user = self._portal_customer_user()
         codes = request.httprequest.form.getlist("milestones")
@@ -45,13 +38,7 @@ class ShipmentNotificationsPortal(CustomerPortal):
         # the secret is shown this once: the page is rendered, not redirected to
         return self._render_notifications(new_webhook=webhook, new_secret=secret)
 
-    @http.route(
-        "/my/shipments/notifications/webhooks/<int:webhook_id>/stop",
-        type="http",
-        auth="user",
-        website=True,
-        methods=["POST"],
-    )
+    @form_post("/my/shipments/notifications/webhooks/<int:webhook_id>/stop")
     def portal_shipment_webhook_stop(self, webhook_id, **kw):
         user = self._portal_customer_user()
         webhook = (
