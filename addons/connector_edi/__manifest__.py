@@ -1,7 +1,7 @@
 {
     "name": "EDI Connector (X12, EDIFACT)",
     "summary": "X12 204/214/210/990/997 and EDIFACT IFTMIN/IFTSTA with trading-partner profiles",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Inventory/Logistics",
     "author": "Logistics Integration Suite contributors",
     "license": "LGPL-3",

@@ -2,7 +2,7 @@
     "name": "Logistics Integration Runtime",
     "summary": "One governed door for every partner system: authenticated intake, idempotent "
     "inbox, ordered lanes, retries and dead letters, outbox with circuit breaker, trace and KPIs",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Inventory/Logistics",
     "author": "Logistics Integration Suite contributors",
     "license": "LGPL-3",

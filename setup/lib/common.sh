@@ -16,9 +16,21 @@ odoo_tree_ok() {
     [ -x "$ODOO_SRC/odoo-bin" ] && grep -q "^version_info = (18, 0" "$ODOO_SRC/odoo/release.py" 2>/dev/null
 }
 
+# secret_key: this checkout's key for partner credentials (var/secret.key, made
+# once, readable by its owner only). Databases made here keep their secrets
+# under it, so it outlives the configs written on every run.
+secret_key() {
+    local file="$VAR_DIR/secret.key"
+    if [ ! -s "$file" ]; then
+        mkdir -p "$VAR_DIR"
+        (umask 077 && "$PYTHON" -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())" >"$file")
+    fi
+    cat "$file"
+}
+
 # write_odoo_conf <file> <db> <http_port> [extra "key = value" lines...]
-# Writes an Odoo config for this checkout: addons path, data dir and queue_job
-# server-wide loading. Database connection comes from libpq's environment
+# Writes an Odoo config for this checkout: addons path, data dir, queue_job
+# server-wide loading and the key of partner credentials. Database connection comes from libpq's environment
 # (PGHOST, PGPORT, PGUSER, PGPASSWORD), local socket by default.
 write_odoo_conf() {
     local file="$1" db="$2" port="$3"
@@ -36,6 +48,7 @@ write_odoo_conf() {
         echo "http_port = $port"
         echo "gevent_port = $((port + 3))"
         echo "server_wide_modules = base,web,queue_job"
+        echo "logistics_secret_keys = $(secret_key)"
         for line in "$@"; do echo "$line"; done
     } >"$file"
 }

@@ -243,13 +243,13 @@ class LogisticsBackend(models.Model):
                 backend.carrier_soap_operation,
                 numbers,
                 backend.username or "",
-                backend.password or "",
+                backend._secret("password") or "",
                 timeout=timeout,
             )
         return rest_client.fetch(
             backend.base_url or "",
             backend.carrier_poll_path or "",
             numbers,
-            backend.api_token or "",
+            backend._secret("api_token") or "",
             timeout=timeout,
         )

@@ -24,7 +24,8 @@ class LogisticsEdiPartner(models.Model):
     exchange and acknowledge, and where files come and go."""
 
     _name = "logistics.edi.partner"
-    _inherit = ["logistics.cached.config"]
+    _inherit = ["logistics.cached.config", "logistics.secret.mixin"]
+    _secret_fields = ("sftp_password",)
     _description = "EDI Trading Partner"
     _order = "name"
 
@@ -120,7 +121,9 @@ class LogisticsEdiPartner(models.Model):
     sftp_host = fields.Char(string="SFTP Host", groups=ADMIN_GROUP)
     sftp_port = fields.Integer(string="SFTP Port", default=22, groups=ADMIN_GROUP)
     sftp_user = fields.Char(string="SFTP User", groups=ADMIN_GROUP)
-    sftp_password = fields.Char(string="SFTP Password", groups=ADMIN_GROUP)
+    sftp_password = fields.Char(
+        string="SFTP Password", compute="_compute_write_only", readonly=False, groups=ADMIN_GROUP
+    )
     sftp_host_key = fields.Char(
         string="SFTP Host Key",
         groups=ADMIN_GROUP,

@@ -58,8 +58,9 @@ class LogisticsOutboundAdapterEdi(models.AbstractModel):
             "Content-Type": message.content_type or "application/edi-x12",
             "X-Correlation-ID": message.correlation_id or f"out-{message.id}",
         }
-        if backend.sudo().api_token:
-            headers["Authorization"] = f"Bearer {backend.sudo().api_token}"
+        token = backend.sudo()._secret("api_token")
+        if token:
+            headers["Authorization"] = f"Bearer {token}"
         return http_delivery.post(backend.sudo().base_url, _encoded(message), headers)
 
 
@@ -94,7 +95,7 @@ class LogisticsEdiPartnerChannel(models.Model):
                 self.sftp_host,
                 self.sftp_port or 22,
                 self.sftp_user,
-                self.sftp_password,
+                self._secret("sftp_password"),
                 self.sftp_host_key,
             )
         return FolderChannel(self.folder_root)

@@ -38,8 +38,9 @@ class LogisticsOutboundAdapterTms(models.AbstractModel):
             "Idempotency-Key": message.idempotency_key,
             "X-Correlation-ID": message.correlation_id or f"out-{message.id}",
         }
-        if backend.api_token:
-            headers["Authorization"] = f"Bearer {backend.api_token}"
+        token = backend._secret("api_token")
+        if token:
+            headers["Authorization"] = f"Bearer {token}"
         url = (backend.base_url or "").rstrip("/") + message.tms_path
         status, answer = http_delivery.post_json(url, message.payload.encode(), headers)
         if message.message_type == "tms_tender" and message.tms_tender_id:

@@ -98,8 +98,9 @@ class LogisticsTmsFeed(models.AbstractModel):
         """One page of the feed as JSON, or None when the TMS could not answer."""
         feed = template.spec["feed"]
         headers = {"Accept": "application/json"}
-        if backend.api_token:
-            headers["Authorization"] = f"Bearer {backend.api_token}"
+        token = backend._secret("api_token")
+        if token:
+            headers["Authorization"] = f"Bearer {token}"
         params = template.feed_params(
             since.replace(tzinfo=timezone.utc), backend.tms_feed_page_size
         )

@@ -70,8 +70,9 @@ class LogisticsRateCardSync(models.AbstractModel):
         """The published body, or None (the reason on the backend)."""
         url = (backend.base_url or "").rstrip("/") + "/" + backend.rate_card_path.lstrip("/")
         headers = {"Accept": "application/json"}
-        if backend.api_token:
-            headers["Authorization"] = f"Bearer {backend.api_token}"
+        token = backend._secret("api_token")
+        if token:
+            headers["Authorization"] = f"Bearer {token}"
         try:
             response = requests.get(url, headers=headers, timeout=TIMEOUT)
             response.raise_for_status()

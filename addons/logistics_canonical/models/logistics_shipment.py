@@ -260,7 +260,7 @@ class LogisticsShipment(models.Model):
         backend = backend.sudo()
         try:
             name, mimetype, content = pod_download.fetch(
-                url, backend.base_url, backend.api_token, destinations.private_address
+                url, backend.base_url, backend._secret("api_token"), destinations.private_address
             )
         except pod_download.PodUnavailable as error:
             raise RetryableJobError(str(error), seconds=300) from error

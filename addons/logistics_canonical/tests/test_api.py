@@ -4,6 +4,7 @@ import time
 from odoo.tests import tagged
 
 from odoo.addons.logistics_integration.lib import signature
+from odoo.addons.logistics_integration.tests.test_secrets import keys
 
 from ..lib import event_schema
 from .common_api import ApiCase
@@ -210,6 +211,18 @@ class TestInboundApi(ApiCase):
         limited = self.post(self.event(ref="R9"), key=key)
         self.assertGreaterEqual(int(limited.headers["Retry-After"]), 1)
         self.assertEqual(limited.json()["error"]["code"], "rate_limited")
+
+    def test_signatures_cannot_be_checked_without_the_key(self):
+        self.backend.write({"require_signature": True, "signing_secret": "kept-secret"})
+        body = json.dumps(self.event(ref="NOKEY-1")).encode()
+        with keys():
+            self.env.registry.clear_cache()  # the API caches what it read with the key
+            response = self.post(
+                None, raw=body, headers={signature.HEADER: signature.sign("kept-secret", body)}
+            )
+        self.env.registry.clear_cache()
+        self.assertEqual(response.status_code, 503, "ours to fix: the partner retries")
+        self.assertEqual(response.json()["error"]["code"], "secrets_unavailable")
 
     def test_signature_with_rotation_and_replay_window(self):
         self.backend.write(

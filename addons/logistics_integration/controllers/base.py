@@ -18,7 +18,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from odoo import SUPERUSER_ID, http
 from odoo.http import request
 
-from ..lib import apikey, signature
+from ..lib import apikey, secret_box, signature
 from ..lib.openapi import CORRELATION_ID_PATTERN
 
 _logger = logging.getLogger(__name__)
@@ -80,6 +80,13 @@ class IntegrationController(http.Controller):
             return self._error(error, call.correlation_id)
         except OperationalError:
             raise  # a serialization failure: Odoo retries the whole request
+        except secret_box.SecretsUnavailable as error:  # the hub lacks its key: ours to fix
+            _logger.error("request refused [%s]: %s", call.correlation_id, error)
+            request.env.cr.rollback()
+            unavailable = ApiError(
+                503, "secrets_unavailable", "the hub cannot use its secrets now; retry later"
+            )
+            return self._error(unavailable, call.correlation_id)
         except Exception:
             # a bug of ours: the client gets a JSON answer naming the request to
             # report, and we get the traceback; nothing was accepted
@@ -152,6 +159,11 @@ class IntegrationController(http.Controller):
         target = call.target
         if not target.require_signature:
             return
+        if target.secrets_problem:  # ours to fix: the partner retries later
+            _logger.error("signature of %s not checked: %s", target.code, target.secrets_problem)
+            raise ApiError(
+                503, "secrets_unavailable", "the signature cannot be checked now; retry later"
+            )
         try:
             signature.verify(
                 request.httprequest.headers.get(signature.HEADER),

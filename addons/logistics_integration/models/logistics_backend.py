@@ -4,7 +4,7 @@ from typing import NamedTuple
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
-from ..lib import backoff
+from ..lib import backoff, secret_box
 from ..lib.circuit import Circuit
 
 ADMIN_GROUP = "logistics_integration.group_integration_admin"
@@ -24,6 +24,7 @@ class InboxTarget(NamedTuple):
     tolerance: int
     outbound_only: bool
     expires_at: datetime | None = None
+    secrets_problem: str = ""  # the signing secrets cannot be read: why
 
 
 # Fields read through per-worker caches (the API's authentication, and what
@@ -55,7 +56,8 @@ class LogisticsBackend(models.Model):
 
     _name = "logistics.backend"
     _description = "Logistics Backend"
-    _inherit = ["mail.thread", "logistics.cached.config"]
+    _inherit = ["mail.thread", "logistics.cached.config", "logistics.secret.mixin"]
+    _secret_fields = ("password", "api_token", "signing_secret", "signing_secret_previous")
     _cached_fields = CACHED_FIELDS  # circuit updates, frequent, leave the caches alone
     _order = "sequence, name"
 
@@ -91,18 +93,26 @@ class LogisticsBackend(models.Model):
     # outbound connection
     base_url = fields.Char(string="Base URL", groups=ADMIN_GROUP)
     username = fields.Char(groups=ADMIN_GROUP)
-    password = fields.Char(groups=ADMIN_GROUP)
-    api_token = fields.Char(string="Outbound API Token", groups=ADMIN_GROUP)
+    # secrets: write-only, encrypted at rest (logistics.secret.mixin)
+    password = fields.Char(compute="_compute_write_only", readonly=False, groups=ADMIN_GROUP)
+    api_token = fields.Char(
+        string="Outbound API Token",
+        compute="_compute_write_only",
+        readonly=False,
+        groups=ADMIN_GROUP,
+    )
 
     # inbound authentication: API keys (logistics.backend.key) and optional signatures
     key_ids = fields.One2many("logistics.backend.key", "backend_id", string="API Keys")
     require_signature = fields.Boolean(
         help="Inbound requests must carry an HMAC-SHA256 signature header over timestamp and body."
     )
-    signing_secret = fields.Char(groups=ADMIN_GROUP, copy=False)
+    signing_secret = fields.Char(compute="_compute_write_only", readonly=False, groups=ADMIN_GROUP)
     signing_secret_previous = fields.Char(
+        string="Signing Secret (previous)",
+        compute="_compute_write_only",
+        readonly=False,
         groups=ADMIN_GROUP,
-        copy=False,
         help="Still accepted while the partner switches to the new secret.",
     )
     signature_tolerance = fields.Integer(
@@ -184,6 +194,11 @@ class LogisticsBackend(models.Model):
     def _inbox_target(self, expires_at=None):
         """What the inbox needs to know of this backend, as an immutable value."""
         self.ensure_one()
+        try:
+            secrets = (self._secret("signing_secret"), self._secret("signing_secret_previous"))
+            problem = ""
+        except secret_box.SecretsUnavailable as error:
+            secrets, problem = (), str(error)
         return InboxTarget(
             id=self.id,
             company_id=self.company_id.id,
@@ -192,10 +207,11 @@ class LogisticsBackend(models.Model):
             lanes=self.lanes,
             rate_limit=self.rate_limit_per_minute,
             require_signature=self.require_signature,
-            secrets=tuple(filter(None, [self.signing_secret, self.signing_secret_previous])),
+            secrets=tuple(filter(None, secrets)),
             tolerance=self.signature_tolerance,
             outbound_only=not self._receives_inbound(),
             expires_at=expires_at,
+            secrets_problem=problem,
         )
 
     def _receives_inbound(self):

@@ -71,6 +71,7 @@ class LogisticsOutboundAdapterWebhook(models.AbstractModel):
             "Idempotency-Key": message.idempotency_key,
             "X-Correlation-ID": message.correlation_id or f"out-{message.id}",
         }
-        if backend.signing_secret:
-            headers[signature.HEADER] = signature.sign(backend.signing_secret, body)
+        secret = backend._secret("signing_secret")
+        if secret:
+            headers[signature.HEADER] = signature.sign(secret, body)
         return http_delivery.post(backend.base_url, body, headers)

@@ -1,0 +1,8 @@
+"""Secrets leave their plain-text columns: encrypted, then the columns dropped."""
+
+from odoo import SUPERUSER_ID, api
+
+
+def migrate(cr, version):
+    env = api.Environment(cr, SUPERUSER_ID, {})
+    env["logistics.backend"]._encrypt_plaintext_columns()
