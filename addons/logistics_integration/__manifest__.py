@@ -7,7 +7,7 @@
     "author": "Logistics Integration Suite contributors",
     "license": "LGPL-3",
     "depends": ["mail", "queue_job"],
-    "external_dependencies": {"python": ["jsonschema", "requests"]},
+    "external_dependencies": {"python": ["cryptography", "jsonschema", "requests"]},
     "data": [
         "security/logistics_integration_security.xml",
         "security/ir.model.access.csv",
