@@ -8,6 +8,7 @@
     "depends": ["logistics_canonical"],
     "external_dependencies": {"python": ["paramiko"]},
     "data": [
+        "data/logistics_api_scope_data.xml",
         "security/ir.model.access.csv",
         "security/connector_edi_rules.xml",
         "data/logistics_exception_type_data.xml",

@@ -15,6 +15,7 @@
     ],
     "external_dependencies": {"python": ["jmespath", "jsonschema"]},
     "data": [
+        "data/logistics_api_scope_data.xml",
         "security/ir.model.access.csv",
         "security/connector_tms_rules.xml",
         "data/queue_job_data.xml",

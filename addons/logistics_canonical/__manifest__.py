@@ -9,6 +9,7 @@
     "depends": ["logistics_integration"],
     "external_dependencies": {"python": ["jsonschema", "jsonschema_rs"]},
     "data": [
+        "data/logistics_api_scope_data.xml",
         "security/ir.model.access.csv",
         "security/logistics_rules.xml",
         "data/ir_sequence_data.xml",

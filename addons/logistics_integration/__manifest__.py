@@ -13,6 +13,7 @@
         "security/ir.model.access.csv",
         "security/logistics_integration_rules.xml",
         "data/queue_job_data.xml",
+        "data/logistics_api_scope_data.xml",
         "data/ir_cron_data.xml",
         "wizards/logistics_backend_key_generate_views.xml",
         "views/logistics_backend_views.xml",

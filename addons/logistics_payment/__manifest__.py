@@ -15,6 +15,7 @@
     ],
     "external_dependencies": {"python": ["jsonschema"]},
     "data": [
+        "data/logistics_api_scope_data.xml",
         "data/logistics_exception_data.xml",
         "data/logistics_exception_ownership_data.xml",
         "views/logistics_backend_views.xml",

@@ -2,7 +2,6 @@
 
 import hashlib
 
-from odoo import SUPERUSER_ID
 from odoo.http import request
 
 from odoo.addons.logistics_integration.controllers.base import (
@@ -24,9 +23,7 @@ class CarrierWebhookApi(IntegrationController):
         return self._serve(lambda call: self._intake_webhook(call, code))
 
     def _intake_webhook(self, call, code):
-        request.update_env(user=SUPERUSER_ID)
-        backend = self._backend_named("carrier", code, "carrier")
-        call.target = backend._inbox_target()
+        backend = self._signing_backend(call, "carrier", code, "carrier")
         body = self._read_body(call)
         try:
             webhook_id = webhook_signature.verify(

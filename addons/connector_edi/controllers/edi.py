@@ -18,7 +18,7 @@ EDI_TYPES = (
 
 
 class LogisticsEdiApi(IntegrationController):
-    @api_route("/logistics/v1/edi")
+    @api_route("/logistics/v1/edi", scope="edi")
     def post_edi(self):
         """A raw X12 or EDIFACT interchange from a trading partner. 202 once it is
         stored; its 997 follows through the partner's channel. A resent

@@ -7,7 +7,7 @@ from odoo.addons.logistics_integration.controllers.base import IntegrationContro
 class WarehouseEventsApi(IntegrationController):
     # Odoo merges every controller built on IntegrationController into one
     # class: method names stay apart from other modules'.
-    @api_route("/logistics/v1/warehouse/events")
+    @api_route("/logistics/v1/warehouse/events", scope="warehouse")
     def post_warehouse_event(self):
         """One WMS step on one of our delivery orders."""
         return self._serve(
@@ -19,7 +19,7 @@ class WarehouseEventsApi(IntegrationController):
             )
         )
 
-    @api_route("/logistics/v1/orders")
+    @api_route("/logistics/v1/orders", scope="orders")
     def post_transport_order(self):
         """A customer's transport order: a confirmed sale order, tendered."""
         return self._serve(

@@ -1,6 +1,5 @@
 """TMS webhooks: signed with the backend's secret, each event stored raw through the door."""
 
-from odoo import SUPERUSER_ID
 from odoo.http import request
 
 from odoo.addons.logistics_integration.controllers.base import (
@@ -21,11 +20,9 @@ class TmsWebhookApi(IntegrationController):
         return self._serve(lambda call: self._intake_tms_webhook(call, code))
 
     def _intake_tms_webhook(self, call, code):
-        request.update_env(user=SUPERUSER_ID)
-        backend = self._backend_named("tms", code, "TMS")
+        backend = self._signing_backend(call, "tms", code, "TMS")
         if not backend.tms_template_id:
             raise ApiError(404, "unknown_tms", f"TMS backend {code!r} has no mapping template")
-        call.target = backend._inbox_target()
         body = self._read_body(call)
         # no API key comes with a webhook: the signature is the authentication
         try:

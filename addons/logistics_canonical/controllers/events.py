@@ -12,11 +12,11 @@ from odoo.addons.logistics_integration.controllers.base import (
 
 
 class LogisticsEventsApi(IntegrationController):
-    @api_route("/logistics/v1/events")
+    @api_route("/logistics/v1/events", scope="events")
     def post_event(self):
         return self._serve(self._intake_one)
 
-    @api_route("/logistics/v1/events/batch")
+    @api_route("/logistics/v1/events/batch", scope="events")
     def post_events(self):
         return self._serve(self._intake_batch)
 

@@ -10,7 +10,7 @@ from odoo.addons.logistics_integration.controllers.base import (
 
 
 class LogisticsSubscriptionsApi(IntegrationController):
-    @api_route("/logistics/v1/subscriptions", methods=("GET", "POST"))
+    @api_route("/logistics/v1/subscriptions", methods=("GET", "POST"), scope="subscriptions")
     def subscriptions(self):
         """List them (GET) or add one (POST ``{"url", "milestones"?}``; the
         signing secret is in the answer, once)."""
@@ -35,7 +35,11 @@ class LogisticsSubscriptionsApi(IntegrationController):
         request.env.cr.commit()  # pylint: disable=invalid-commit
         return self._json(201, {**subscription._subscription_json(), "signing_secret": secret})
 
-    @api_route("/logistics/v1/subscriptions/<string:subscription_id>", methods=("DELETE",))
+    @api_route(
+        "/logistics/v1/subscriptions/<string:subscription_id>",
+        methods=("DELETE",),
+        scope="subscriptions",
+    )
     def unsubscribe(self, subscription_id):
         def handle(call):
             caller = self._subscriber(call)

@@ -1,6 +1,7 @@
 import json
 import time
 
+from odoo.exceptions import ValidationError
 from odoo.tests import tagged
 
 from odoo.addons.logistics_integration.lib import signature
@@ -211,6 +212,53 @@ class TestInboundApi(ApiCase):
         limited = self.post(self.event(ref="R9"), key=key)
         self.assertGreaterEqual(int(limited.headers["Retry-After"]), 1)
         self.assertEqual(limited.json()["error"]["code"], "rate_limited")
+
+    def test_a_key_is_refused_outside_its_scopes(self):
+        events = self.env.ref("logistics_canonical.api_scope_events")
+        _record, key = self.env["logistics.backend.key"]._generate(
+            self.backend, "events only", scopes=events
+        )
+        accepted = self.post(self.event(ref="SCOPE-1"), key=key)
+        self.assertEqual(accepted.status_code, 202, accepted.text)
+        message_id = accepted.json()["message_id"]
+        for method, path in (
+            ("GET", f"/logistics/v1/messages/{message_id}"),
+            ("GET", "/logistics/v1/subscriptions"),
+        ):
+            with self.subTest(path=path):
+                refused = self.opener.request(
+                    method,
+                    self.base_url() + path,
+                    headers={"Authorization": f"Bearer {key}"},
+                    timeout=10,
+                )
+                self.assertEqual(refused.status_code, 403, refused.text)
+                self.assertEqual(refused.json()["error"]["code"], "insufficient_scope")
+                scope = "messages" if "messages" in path else "subscriptions"
+                self.assertIn(scope, refused.json()["error"]["message"])
+                self.assertIn(f'scope="{scope}"', refused.headers["WWW-Authenticate"])
+        # the OpenAPI document says which scope each route needs
+        document = self.url_open("/logistics/v1/openapi.json").json()
+        self.assertEqual(
+            document["paths"]["/logistics/v1/events"]["post"]["security"], [{"apiKey": ["events"]}]
+        )
+
+    def test_an_address_outside_the_allowlist_is_refused_first(self):
+        self.backend.allowed_networks = "203.0.113.0/24\n2001:db8::/32"
+        refused = self.post(self.event(ref="ALLOW-1"))
+        self.assertEqual(refused.status_code, 403, refused.text)
+        self.assertEqual(refused.json()["error"]["code"], "address_not_allowed")
+        # an expired key from there learns nothing about its key either
+        expired, expired_key = self.env["logistics.backend.key"]._generate(self.backend, "old")
+        expired.expires_at = "2020-01-01 00:00:00"
+        self.assertEqual(
+            self.post(self.event(ref="ALLOW-2"), key=expired_key).json()["error"]["code"],
+            "address_not_allowed",
+        )
+        self.backend.allowed_networks = "203.0.113.0/24, 127.0.0.0/8"
+        self.assertEqual(self.post(self.event(ref="ALLOW-3")).status_code, 202)
+        with self.assertRaisesRegex(ValidationError, "no IP address or network"):
+            self.backend.allowed_networks = "intranet"
 
     def test_signatures_cannot_be_checked_without_the_key(self):
         self.backend.write({"require_signature": True, "signing_secret": "kept-secret"})

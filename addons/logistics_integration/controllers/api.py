@@ -6,11 +6,12 @@ import re
 from odoo import http
 from odoo.http import request
 
+from ..lib import openapi
 from .base import ApiError, IntegrationController, api_route
 
 
 class LogisticsApi(IntegrationController):
-    @api_route("/logistics/v1/messages/<string:message_id>", methods=("GET",))
+    @api_route("/logistics/v1/messages/<string:message_id>", methods=("GET",), scope="messages")
     def get_message(self, message_id):
         def handle(call):
             target = self._authenticate(call)
@@ -29,7 +30,8 @@ class LogisticsApi(IntegrationController):
     def openapi_document(self):
         public = request.env["ir.config_parameter"].sudo().get_param("logistics.public_base_url")
         base_url = (public or request.httprequest.host_url).rstrip("/")
-        return self._json(200, request.env["logistics.openapi"].sudo()._document(base_url))
+        document = request.env["logistics.openapi"].sudo()._document(base_url)
+        return self._json(200, openapi.with_scopes(document))
 
     @http.route(
         "/logistics/v1/<path:rest>", type="http", auth="none", csrf=False, save_session=False

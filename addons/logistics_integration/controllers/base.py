@@ -7,6 +7,8 @@ needs, then hands the content to the door (``logistics.inbox._receive``),
 which commits before anything is scheduled or answered.
 """
 
+import contextvars
+import functools
 import json
 import logging
 import re
@@ -15,10 +17,10 @@ import uuid
 from psycopg2 import OperationalError
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from odoo import SUPERUSER_ID, http
+from odoo import SUPERUSER_ID, fields, http
 from odoo.http import request
 
-from ..lib import apikey, secret_box, signature
+from ..lib import apikey, networks, openapi, secret_box, signature
 from ..lib.openapi import CORRELATION_ID_PATTERN
 
 _logger = logging.getLogger(__name__)
@@ -28,18 +30,35 @@ CORRELATION_ID = re.compile(CORRELATION_ID_PATTERN)
 KEPT_STATUSES = (400, 415, 422)
 
 
-def api_route(path, methods=("POST",)):
+# The scope the route being served asks of API keys (set by api_route).
+ROUTE_SCOPE = contextvars.ContextVar("logistics_route_scope", default=None)
+
+
+def api_route(path, methods=("POST",), scope=None):
     """The route of a logistics API endpoint: JSON over HTTP, no session, no
-    CSRF token (partners authenticate with keys), a read-write cursor."""
-    return http.route(
-        path,
-        type="http",
-        auth="none",
-        methods=list(methods),
-        csrf=False,
-        save_session=False,
-        readonly=False,  # auth="none" routes default to a read-only cursor
-    )
+    CSRF token (partners authenticate with keys), a read-write cursor.
+    ``scope``: what an API key must be allowed to do to call it (a
+    ``logistics.api.scope`` code); it is also published in the OpenAPI document."""
+    if scope:
+        openapi.ROUTE_SCOPES[re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", path)] = scope
+
+    def decorator(endpoint):
+        @functools.wraps(endpoint)
+        def scoped(controller, *args, **kwargs):
+            ROUTE_SCOPE.set(scope)
+            return endpoint(controller, *args, **kwargs)
+
+        return http.route(
+            path,
+            type="http",
+            auth="none",
+            methods=list(methods),
+            csrf=False,
+            save_session=False,
+            readonly=False,  # auth="none" routes default to a read-only cursor
+        )(scoped)
+
+    return decorator
 
 
 class ApiError(Exception):
@@ -53,8 +72,9 @@ class ApiError(Exception):
 class Call:
     """One request as the routes see it: who sent it, what, under which id."""
 
-    def __init__(self, correlation_id):
+    def __init__(self, correlation_id, scope=None):
         self.correlation_id = correlation_id
+        self.scope = scope  # what the key must be allowed to do
         self.target = None
         self.body = None
 
@@ -64,7 +84,7 @@ class IntegrationController(http.Controller):
 
     def _serve(self, handler):
         """Run ``handler(call)`` and answer JSON, whatever happens."""
-        call = Call(uuid.uuid4().hex)
+        call = Call(uuid.uuid4().hex, ROUTE_SCOPE.get())
         try:
             call.correlation_id = self._correlation_id()
             return handler(call)
@@ -118,13 +138,24 @@ class IntegrationController(http.Controller):
         # the API acts as OdooBot: jobs need a user, and a backend only ever
         # reaches its own records through its external references
         request.update_env(user=SUPERUSER_ID)
-        target = request.env["logistics.inbox"]._authenticate(apikey.digest(token))
-        if not target:
+        target = request.env["logistics.inbox"]._target_for_key(apikey.digest(token))
+        if target:
+            self._check_address(target)  # before anything says whether the key is good
+        if not target or (target.expires_at and target.expires_at < fields.Datetime.now()):
             raise ApiError(
                 401,
                 "invalid_api_key",
                 "unknown, revoked or expired API key",
                 headers={"WWW-Authenticate": "Bearer"},
+            )
+        if call.scope and target.scopes is not None and call.scope not in target.scopes:
+            raise ApiError(
+                403,
+                "insufficient_scope",
+                f"this API key lacks the scope {call.scope!r}",
+                headers={
+                    "WWW-Authenticate": f'Bearer error="insufficient_scope", scope="{call.scope}"'
+                },
             )
         call.target = target
         return target
@@ -155,15 +186,25 @@ class IntegrationController(http.Controller):
         call.body = body
         return body
 
-    def _check_signature(self, call):
-        target = call.target
-        if not target.require_signature:
-            return
+    def _check_address(self, target):
+        address = request.httprequest.remote_addr
+        if not networks.allows(target.networks, address):
+            raise ApiError(
+                403, "address_not_allowed", f"requests from {address} are not allowed here"
+            )
+
+    def _check_secrets(self, target):
         if target.secrets_problem:  # ours to fix: the partner retries later
             _logger.error("signature of %s not checked: %s", target.code, target.secrets_problem)
             raise ApiError(
                 503, "secrets_unavailable", "the signature cannot be checked now; retry later"
             )
+
+    def _check_signature(self, call):
+        target = call.target
+        if not target.require_signature:
+            return
+        self._check_secrets(target)
         try:
             signature.verify(
                 request.httprequest.headers.get(signature.HEADER),
@@ -267,9 +308,11 @@ class IntegrationController(http.Controller):
             },
         )
 
-    def _backend_named(self, kind, code, noun):
-        """The one backend of ``kind`` a route's path names (partners that sign
-        their calls instead of sending a key); 404 when none or several."""
+    def _signing_backend(self, call, kind, code, noun):
+        """The one backend of ``kind`` a partner's webhook path names (partners
+        that sign their calls instead of sending a key), checked for its address
+        and secrets; 404 when none or several."""
+        request.update_env(user=SUPERUSER_ID)
         backends = (
             request.env["logistics.backend"]
             .sudo()
@@ -283,6 +326,9 @@ class IntegrationController(http.Controller):
                 if not backends
                 else f"{noun} code {code!r} is ambiguous",
             )
+        call.target = backends._inbox_target()
+        self._check_address(call.target)
+        self._check_secrets(call.target)
         return backends
 
     @staticmethod

@@ -6,6 +6,26 @@ own paths and schemas (see ``logistics.openapi`` in the runtime's models).
 """
 
 CORRELATION_ID_PATTERN = r"^[A-Za-z0-9._:-]{1,128}$"
+# The scope each route asks of API keys, by OpenAPI path (filled by the routes).
+ROUTE_SCOPES = {}
+
+
+FORBIDDEN = (
+    "The request comes from an address the backend does not allow (address_not_allowed), "
+    "the key lacks the route's scope (insufficient_scope: the message and the "
+    "WWW-Authenticate header name it), or the key's backend may not use this route."
+)
+
+
+def with_scopes(document):
+    """``document`` with each operation's required scope, as OpenAPI 3.1 lets
+    a bearer scheme list them."""
+    for path, operations in document["paths"].items():
+        scope = ROUTE_SCOPES.get(path)
+        if scope:
+            for operation in operations.values():
+                operation["security"] = [{"apiKey": [scope]}]
+    return document
 
 
 def error_response(description):
@@ -57,7 +77,7 @@ def common_errors(media="application/json"):
     return {
         "400": error_response("Body unreadable, or an invalid header."),
         "401": error_response("Missing or invalid API key, or signature required and invalid."),
-        "403": error_response("The key's backend may not use this route."),
+        "403": error_response(FORBIDDEN),
         "413": error_response("Body larger than the configured limit."),
         "415": error_response(f"Content-Type is not {media}."),
         "429": {
@@ -72,7 +92,7 @@ def auth_errors():
     return {
         "400": error_response("An invalid header."),
         "401": error_response("Missing or invalid API key."),
-        "403": error_response("The key's backend may not use this route."),
+        "403": error_response(FORBIDDEN),
     }
 
 

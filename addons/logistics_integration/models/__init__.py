@@ -4,6 +4,7 @@
 from . import logistics_cached_config
 from . import logistics_secret
 from . import logistics_secret_mixin
+from . import logistics_api_scope
 from . import logistics_backend
 from . import logistics_backend_key
 from . import logistics_integration_message

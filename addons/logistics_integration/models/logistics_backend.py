@@ -4,7 +4,7 @@ from typing import NamedTuple
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
-from ..lib import backoff, secret_box
+from ..lib import backoff, networks, secret_box
 from ..lib.circuit import Circuit
 
 ADMIN_GROUP = "logistics_integration.group_integration_admin"
@@ -25,6 +25,8 @@ class InboxTarget(NamedTuple):
     outbound_only: bool
     expires_at: datetime | None = None
     secrets_problem: str = ""  # the signing secrets cannot be read: why
+    scopes: frozenset | None = None  # of the key the request came with (None: all)
+    networks: tuple = ()  # addresses requests may come from (empty: any)
 
 
 # Fields read through per-worker caches (the API's authentication, and what
@@ -39,6 +41,7 @@ CACHED_FIELDS = {
     "signing_secret",
     "signing_secret_previous",
     "signature_tolerance",
+    "allowed_networks",
     "rate_limit_per_minute",
     "lanes",
     "adapter",
@@ -114,6 +117,13 @@ class LogisticsBackend(models.Model):
         readonly=False,
         groups=ADMIN_GROUP,
         help="Still accepted while the partner switches to the new secret.",
+    )
+    allowed_networks = fields.Text(
+        string="Allowed Addresses",
+        help="Addresses or networks (CIDR: 203.0.113.0/24, 2001:db8::/32) this backend's "
+        "requests may come from, separated by commas or lines; others are refused before "
+        "anything else is read. Empty: any address. Behind a proxy, Odoo must run with "
+        "proxy_mode for the client's own address to count.",
     )
     signature_tolerance = fields.Integer(
         string="Signature Window (s)",
@@ -191,7 +201,15 @@ class LogisticsBackend(models.Model):
             except ValueError as error:
                 raise ValidationError(str(error)) from error
 
-    def _inbox_target(self, expires_at=None):
+    @api.constrains("allowed_networks")
+    def _check_allowed_networks(self):
+        for backend in self:
+            try:
+                networks.parse(backend.allowed_networks)
+            except ValueError as error:
+                raise ValidationError(self.env._("Allowed Addresses: %s", error)) from error
+
+    def _inbox_target(self, expires_at=None, scopes=None):
         """What the inbox needs to know of this backend, as an immutable value."""
         self.ensure_one()
         try:
@@ -212,6 +230,8 @@ class LogisticsBackend(models.Model):
             outbound_only=not self._receives_inbound(),
             expires_at=expires_at,
             secrets_problem=problem,
+            scopes=scopes,
+            networks=networks.parse(self.allowed_networks),
         )
 
     def _receives_inbound(self):

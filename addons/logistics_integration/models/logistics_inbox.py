@@ -105,7 +105,7 @@ class LogisticsInbox(models.AbstractModel):
         authenticates without a query."""
         self.env.cr.execute(
             """
-            SELECT k.backend_id, k.expires_at
+            SELECT k.backend_id, k.expires_at, k.id
               FROM logistics_backend_key k
               JOIN logistics_backend b ON b.id = k.backend_id
              WHERE k.key_hash = %s AND k.active AND b.active
@@ -116,14 +116,8 @@ class LogisticsInbox(models.AbstractModel):
         if not row:
             return None
         backend = self.env["logistics.backend"].sudo().browse(row[0])
-        return backend._inbox_target(expires_at=row[1])
-
-    @api.model
-    def _authenticate(self, key_hash):
-        target = self._target_for_key(key_hash)
-        if not target or (target.expires_at and target.expires_at < fields.Datetime.now()):
-            return None
-        return target
+        key = self.env["logistics.backend.key"].sudo().browse(row[2])
+        return backend._inbox_target(expires_at=row[1], scopes=key._scope_codes())
 
     @api.model
     def _rate_limited(self, target, hits=1):

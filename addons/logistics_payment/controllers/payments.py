@@ -6,7 +6,7 @@ from odoo.addons.logistics_integration.controllers.base import IntegrationContro
 class PaymentEventsApi(IntegrationController):
     # Odoo merges every controller built on IntegrationController into one
     # class: method names stay apart from other modules'.
-    @api_route("/logistics/v1/payments")
+    @api_route("/logistics/v1/payments", scope="payments")
     def post_payment_event(self):
         """One payment received on one of our bank accounts."""
         return self._serve(
