@@ -2,7 +2,7 @@
     "name": "Logistics Integration Runtime",
     "summary": "One governed door for every partner system: authenticated intake, idempotent "
     "inbox, ordered lanes, retries and dead letters, outbox with circuit breaker, trace and KPIs",
-    "version": "18.0.1.1.0",
+    "version": "18.0.1.2.0",
     "category": "Inventory/Logistics",
     "author": "Logistics Integration Suite contributors",
     "license": "LGPL-3",
@@ -19,6 +19,7 @@
         "views/logistics_backend_views.xml",
         "views/logistics_integration_message_views.xml",
         "views/logistics_integration_kpi_views.xml",
+        "views/logistics_audit_log_views.xml",
         "views/res_config_settings_views.xml",
         "views/logistics_integration_menus.xml",
     ],

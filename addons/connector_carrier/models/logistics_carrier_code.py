@@ -10,6 +10,7 @@ class LogisticsCarrierCode(models.Model):
     unmapped, so the admin finds it here, maps it and replays the message."""
 
     _name = "logistics.carrier.code"
+    _inherit = ["logistics.audit.mixin"]
     _description = "Carrier Status Code"
     _order = "backend_id, code"
     _rec_name = "code"

@@ -1,4 +1,5 @@
 from . import (
+    test_audit,
     test_carrier_lib,
     test_carrier_polling,
     test_carrier_soap,

@@ -1,4 +1,5 @@
 from . import (
+    test_audit,
     test_edi_certification,
     test_edi_contrl,
     test_edi_door,

@@ -12,6 +12,7 @@ class LogisticsTmsTemplate(models.Model):
     version, so what changed is on record and a replay can use any version."""
 
     _name = "logistics.tms.template"
+    _inherit = ["logistics.audit.mixin"]
     _description = "TMS Mapping Template"
     _order = "name"
 

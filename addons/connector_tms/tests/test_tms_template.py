@@ -5,6 +5,8 @@ import json
 from odoo.exceptions import ValidationError
 from odoo.tests import TransactionCase
 
+from odoo.addons.logistics_integration.tests.common import assert_audited
+
 from ..lib import functions
 from ..lib.template import Template, TemplateError
 
@@ -187,3 +189,12 @@ class TestTemplate(TransactionCase):
         self.assertFalse(preview.problems)
         preview.raw = "{"
         self.assertIn("Expecting", preview.problems)
+
+    def test_template_changes_are_audited(self):
+        template = self.env["logistics.tms.template"].create(
+            {"name": "Acme", "code": "acme_audit", "body": json.dumps(MINIMAL)}
+        )
+        changed = {**MINIMAL, "inbound": {**MINIMAL["inbound"], "items": "data"}}
+        rows = assert_audited(self, template, {"body": json.dumps(changed)})
+        self.assertIn('"items": "events"', rows.old_value)
+        self.assertIn('"items": "data"', rows.new_value)

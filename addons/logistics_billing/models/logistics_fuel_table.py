@@ -8,6 +8,7 @@ class LogisticsFuelTable(models.Model):
     price in force at pickup gives a percent of linehaul or an amount per km."""
 
     _name = "logistics.fuel.table"
+    _inherit = ["logistics.audit.mixin"]
     _description = "Fuel Surcharge Table"
     _order = "name"
 
@@ -36,6 +37,7 @@ class LogisticsFuelTable(models.Model):
 
 class LogisticsFuelTableBand(models.Model):
     _name = "logistics.fuel.table.band"
+    _inherit = ["logistics.audit.mixin"]
     _description = "Fuel Surcharge Band"
     _order = "table_id, price_from"
 

@@ -11,7 +11,7 @@ class LogisticsRateCard(models.Model):
 
     _name = "logistics.rate.card"
     _description = "Rate Card"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "logistics.audit.mixin"]
     _order = "partner_id, side, date_from desc, version desc"
     _check_company_auto = True
 
@@ -74,6 +74,9 @@ class LogisticsRateCard(models.Model):
         for card in self:
             if card.date_to and card.date_to < card.date_from:
                 raise ValidationError(self.env._("%s ends before it starts.", card.display_name))
+
+    def _audit_trail_records(self):
+        return [self, self.lane_ids, self.accessorial_ids]
 
     @api.depends("name", "version")
     def _compute_display_name(self):

@@ -10,6 +10,7 @@ class LogisticsRateCardAccessorial(models.Model):
     that names it is audited against this price."""
 
     _name = "logistics.rate.card.accessorial"
+    _inherit = ["logistics.audit.mixin"]
     _description = "Rate Card Accessorial"
     _order = "card_id, code"
 

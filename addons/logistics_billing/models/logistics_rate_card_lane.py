@@ -10,6 +10,7 @@ class LogisticsRateCardLane(models.Model):
     (or volume) up, a rate per unit plus a flat amount, with a minimum."""
 
     _name = "logistics.rate.card.lane"
+    _inherit = ["logistics.audit.mixin"]
     _description = "Rate Card Lane"
     _order = "card_id, sequence, origin_country_id, destination_country_id, break_from"
 

@@ -1,4 +1,5 @@
 from . import (
+    test_audit,
     test_billing_kpi,
     test_billing_lib,
     test_billing_policy,

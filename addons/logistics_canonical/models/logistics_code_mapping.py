@@ -11,6 +11,7 @@ class LogisticsCodeMapping(models.Model):
     """
 
     _name = "logistics.code.mapping"
+    _inherit = ["logistics.audit.mixin"]
     _description = "Source Code Mapping"
     _order = "scheme_id, backend_id desc, code"
     _rec_name = "code"

@@ -5,6 +5,7 @@ class LogisticsCodeScheme(models.Model):
     """A list of source codes: X12 214 AT7 status, UN/ECE Rec. 24, a carrier's own…"""
 
     _name = "logistics.code.scheme"
+    _inherit = ["logistics.audit.mixin"]
     _description = "Source Code List"
     _order = "name"
 

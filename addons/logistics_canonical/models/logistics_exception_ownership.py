@@ -9,6 +9,7 @@ class LogisticsExceptionOwnership(models.Model):
     """
 
     _name = "logistics.exception.ownership"
+    _inherit = ["logistics.audit.mixin"]
     _description = "Exception Ownership Rule"
     _order = "sequence, id"
 

@@ -7,6 +7,7 @@ class LogisticsExceptionType(models.Model):
     """What kind of problem an exception is, with its default severity and SLA."""
 
     _name = "logistics.exception.type"
+    _inherit = ["logistics.audit.mixin"]
     _description = "Exception Type"
     _order = "sequence, name"
 

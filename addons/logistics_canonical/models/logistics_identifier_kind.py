@@ -13,8 +13,8 @@ class LogisticsIdentifierKind(models.Model):
     """A kind of shipment identifier (PRO, bill of lading…) and where it is unique."""
 
     _name = "logistics.identifier.kind"
+    _inherit = ["logistics.cached.config", "logistics.audit.mixin"]
     _description = "Shipment Identifier Type"
-    _inherit = ["logistics.cached.config"]
     _order = "sequence, id"
 
     name = fields.Char(required=True, translate=True)

@@ -27,7 +27,7 @@ class LogisticsMilestoneCode(models.Model):
     """
 
     _name = "logistics.milestone.code"
-    _inherit = ["logistics.cached.config"]
+    _inherit = ["logistics.cached.config", "logistics.audit.mixin"]
     _cached_fields = {"code", "active"}
     _description = "Canonical Milestone Code"
     _order = "sequence, rank, code"

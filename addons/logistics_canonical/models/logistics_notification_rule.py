@@ -8,7 +8,7 @@ class LogisticsNotificationRule(models.Model):
     replayed or duplicated event never mails a customer twice."""
 
     _name = "logistics.notification.rule"
-    _inherit = ["logistics.cached.config"]
+    _inherit = ["logistics.cached.config", "logistics.audit.mixin"]
     _description = "Customer Notification Rule"
     _order = "sequence, id"
 

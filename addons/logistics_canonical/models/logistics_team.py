@@ -5,6 +5,8 @@ class LogisticsTeam(models.Model):
     """A team that owns exceptions: dispatch, customer service, integration…"""
 
     _name = "logistics.team"
+    _inherit = ["logistics.audit.mixin"]
+    _audit_skip = ("color",)
     _description = "Logistics Team"
     _order = "sequence, name"
 

@@ -1,6 +1,7 @@
 from . import (
     test_access,
     test_api,
+    test_audit,
     test_code_mapping,
     test_door,
     test_event_schema,

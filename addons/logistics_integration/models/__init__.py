@@ -2,6 +2,8 @@
 # Order matters: Odoo creates tables in import order, and the SQL views and
 # helper tables of the runtime (last lines) read tables created above.
 from . import logistics_cached_config
+from . import logistics_audit_log
+from . import logistics_audit_mixin
 from . import logistics_secret
 from . import logistics_secret_mixin
 from . import logistics_api_scope

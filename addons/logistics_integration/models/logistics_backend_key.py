@@ -10,7 +10,7 @@ class LogisticsBackendKey(models.Model):
     once so a partner can rotate without downtime."""
 
     _name = "logistics.backend.key"
-    _inherit = ["logistics.cached.config"]
+    _inherit = ["logistics.cached.config", "logistics.audit.mixin"]
     _description = "Backend API Key"
     _order = "backend_id, id desc"
 
@@ -33,6 +33,11 @@ class LogisticsBackendKey(models.Model):
     create_date = fields.Datetime(string="Created On", readonly=True)
 
     _sql_constraints = [("key_hash_unique", "UNIQUE (key_hash)", "This key already exists.")]
+
+    @api.depends("backend_id.name", "name", "hint")
+    def _compute_display_name(self):
+        for key in self:
+            key.display_name = f"{key.backend_id.name}: {key.name} ({key.hint or ''}…)"
 
     @api.model
     def _generate(self, backend, name=None, scopes=None):

@@ -11,9 +11,11 @@ class LogisticsSecretMixin(models.AbstractModel):
     ``_compute_write_only`` (readonly=False). They are set and replaced like
     any field, through the UI, the ORM and the API, and always read empty: the
     value goes encrypted into ``logistics.secret``, and only the hub's own
-    code reads it back, with :meth:`_secret`."""
+    code reads it back, with :meth:`_secret`. The audit trail records that a
+    secret changed, never its value."""
 
     _name = "logistics.secret.mixin"
+    _inherit = ["logistics.audit.mixin"]
     _description = "Write-only Encrypted Credentials"
     _secret_fields = ()
 
@@ -125,6 +127,7 @@ class LogisticsSecretMixin(models.AbstractModel):
                             "field_name": name,
                         }
                     )
+        self._audit_secrets(secrets)
         self.env.registry.clear_cache()  # the API's signature checks cache secrets
 
     @api.model

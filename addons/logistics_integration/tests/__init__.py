@@ -1,1 +1,8 @@
-from . import test_api_routes, test_kpi, test_message_lifecycle, test_runtime_lib, test_secrets
+from . import (
+    test_api_routes,
+    test_audit,
+    test_kpi,
+    test_message_lifecycle,
+    test_runtime_lib,
+    test_secrets,
+)

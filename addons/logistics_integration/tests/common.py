@@ -54,3 +54,22 @@ def assert_durable_before_scheduled(case, events, message_id):
     schedules = [i for i, (kind, _lane) in enumerate(events) if kind == "schedule"]
     case.assertTrue(schedules, "no drain was scheduled")
     case.assertLess(commit_at, schedules[0], "a drain was scheduled before the commit")
+
+
+def assert_audited(case, record, values):
+    """Write ``values`` on ``record`` and check the audit trail got one
+    "Changed" row per field, by the current user, with the new value as people
+    read it. Returns those rows."""
+    Log = record.env["logistics.audit.log"].sudo()
+    last = Log.search([], limit=1).id
+    record.write(values)
+    rows = Log.search(
+        [("id", ">", last), ("res_model", "=", record._name), ("res_id", "=", record.id)]
+    )
+    case.assertEqual(sorted(rows.mapped("field_name")), sorted(values), record._name)
+    for row in rows:
+        case.assertEqual(row.operation, "write")
+        case.assertEqual(row.user_id, record.env.user)
+        case.assertEqual(row.new_value, record._audit_values([row.field_name])[row.field_name])
+        case.assertNotEqual(row.old_value, row.new_value)
+    return rows
