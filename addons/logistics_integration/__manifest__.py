@@ -16,6 +16,7 @@
         "data/logistics_api_scope_data.xml",
         "data/ir_cron_data.xml",
         "wizards/logistics_backend_key_generate_views.xml",
+        "views/logistics_backend_key_timeline.xml",
         "views/logistics_backend_views.xml",
         "views/logistics_integration_message_views.xml",
         "views/logistics_integration_kpi_views.xml",

@@ -2,9 +2,10 @@ import json
 import time
 
 from odoo.exceptions import ValidationError
+from odoo.sql_db import connection_info_for
 from odoo.tests import tagged
 
-from odoo.addons.logistics_integration.lib import signature
+from odoo.addons.logistics_integration.lib import rate_counter, signature
 from odoo.addons.logistics_integration.tests.test_secrets import keys
 
 from ..lib import event_schema
@@ -259,6 +260,18 @@ class TestInboundApi(ApiCase):
         self.assertEqual(self.post(self.event(ref="ALLOW-3")).status_code, 202)
         with self.assertRaisesRegex(ValidationError, "no IP address or network"):
             self.backend.allowed_networks = "intranet"
+
+    def test_each_request_tells_when_and_from_where_its_key_was_last_used(self):
+        key, plain = self.env["logistics.backend.key"]._generate(self.backend, "usage")
+        _db, params = connection_info_for(self.env.cr.dbname)
+        used = "SELECT last_used_from FROM logistics_key_usage WHERE key_id = %s"
+        self.assertIsNone(rate_counter.execute(params, used, [key.id]))
+        refused = self.post({"not": "an event"}, key=plain)  # refused content: still a use
+        self.assertEqual(refused.status_code, 422, refused.text)
+        self.assertEqual(rate_counter.execute(params, used, [key.id]), ("127.0.0.1",))
+        rate_counter.execute(
+            params, "DELETE FROM logistics_key_usage WHERE key_id = %s RETURNING key_id", [key.id]
+        )
 
     def test_signatures_cannot_be_checked_without_the_key(self):
         self.backend.write({"require_signature": True, "signing_secret": "kept-secret"})

@@ -148,6 +148,7 @@ class IntegrationController(http.Controller):
                 "unknown, revoked or expired API key",
                 headers={"WWW-Authenticate": "Bearer"},
             )
+        request.env["logistics.inbox"]._note_key_use(target, request.httprequest.remote_addr)
         if call.scope and target.scopes is not None and call.scope not in target.scopes:
             raise ApiError(
                 403,

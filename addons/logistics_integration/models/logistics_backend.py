@@ -1,10 +1,10 @@
 from datetime import datetime
 from typing import NamedTuple
 
-from odoo import api, fields, models
+from odoo import api, fields, models, tools
 from odoo.exceptions import ValidationError
 
-from ..lib import backoff, networks, secret_box
+from ..lib import backoff, networks, secret_box, timeline
 from ..lib.circuit import Circuit
 
 ADMIN_GROUP = "logistics_integration.group_integration_admin"
@@ -27,6 +27,7 @@ class InboxTarget(NamedTuple):
     secrets_problem: str = ""  # the signing secrets cannot be read: why
     scopes: frozenset | None = None  # of the key the request came with (None: all)
     networks: tuple = ()  # addresses requests may come from (empty: any)
+    key_id: int = 0  # the API key the request came with
 
 
 # Fields read through per-worker caches (the API's authentication, and what
@@ -59,7 +60,12 @@ class LogisticsBackend(models.Model):
 
     _name = "logistics.backend"
     _description = "Logistics Backend"
-    _inherit = ["mail.thread", "logistics.cached.config", "logistics.secret.mixin"]
+    _inherit = [
+        "mail.thread",
+        "mail.activity.mixin",
+        "logistics.cached.config",
+        "logistics.secret.mixin",
+    ]
     _secret_fields = ("password", "api_token", "signing_secret", "signing_secret_previous")
     _cached_fields = CACHED_FIELDS  # circuit updates, frequent, leave the caches alone
     _order = "sequence, name"
@@ -175,6 +181,12 @@ class LogisticsBackend(models.Model):
         string="Circuit Cool-down (s)", default=60, help="Wait before a probe delivery."
     )
 
+    key_timeline = fields.Html(
+        compute="_compute_key_timeline",
+        sanitize=False,  # rendered by our own QWeb template, values escaped there
+        help="Each API key from creation to expiry or revocation, and when it was last used: "
+        "rotation shows as two bars overlapping while the partner switches.",
+    )
     integration_message_count = fields.Integer(
         compute="_compute_integration_message_count", string="Integration Messages"
     )
@@ -209,7 +221,7 @@ class LogisticsBackend(models.Model):
             except ValueError as error:
                 raise ValidationError(self.env._("Allowed Addresses: %s", error)) from error
 
-    def _inbox_target(self, expires_at=None, scopes=None):
+    def _inbox_target(self, expires_at=None, scopes=None, key_id=0):
         """What the inbox needs to know of this backend, as an immutable value."""
         self.ensure_one()
         try:
@@ -232,6 +244,7 @@ class LogisticsBackend(models.Model):
             secrets_problem=problem,
             scopes=scopes,
             networks=networks.parse(self.allowed_networks),
+            key_id=key_id,
         )
 
     def _receives_inbound(self):
@@ -294,6 +307,39 @@ class LogisticsBackend(models.Model):
     def action_reset_circuit(self):
         self._store_circuit(Circuit(threshold=self.circuit_threshold))
         self.env["logistics.outbox"]._schedule_delivery(self)
+
+    def _compute_key_timeline(self):
+        now = fields.Datetime.now()
+        Key = self.env["logistics.backend.key"].with_context(active_test=False)
+        for backend in self:
+            keys = Key.search([("backend_id", "=", backend.id)], order="create_date, id")
+            if not keys:
+                backend.key_timeline = False
+                continue
+            bars, now_at = timeline.layout(
+                [
+                    {
+                        "start": key.create_date,
+                        "end": key.revoked_at or key.expires_at,
+                        "mark": key.last_used_at,
+                        "key": key,
+                    }
+                    for key in keys
+                ],
+                now,
+            )
+            backend.key_timeline = self.env["ir.qweb"]._render(
+                "logistics_integration.backend_key_timeline",
+                {
+                    "bars": bars,
+                    "now_at": now_at,
+                    "moment": backend._format_moment,
+                    "states": dict(Key._fields["state"]._description_selection(self.env)),
+                },
+            )
+
+    def _format_moment(self, moment):
+        return tools.format_datetime(self.env, moment, dt_format="short") if moment else ""
 
     def _compute_integration_message_count(self):
         groups = self.env["logistics.integration.message"]._read_group(

@@ -12,7 +12,7 @@ from odoo.sql_db import connection_info_for
 
 from odoo.addons.queue_job.exception import RetryableJobError
 
-from ..lib import json_schema, lanes, rate_counter
+from ..lib import json_schema, key_usage, lanes, rate_counter
 from ..lib.errors import PermanentError, TransientError
 from ..lib.transactions import commit
 
@@ -117,7 +117,17 @@ class LogisticsInbox(models.AbstractModel):
             return None
         backend = self.env["logistics.backend"].sudo().browse(row[0])
         key = self.env["logistics.backend.key"].sudo().browse(row[2])
-        return backend._inbox_target(expires_at=row[1], scopes=key._scope_codes())
+        return backend._inbox_target(expires_at=row[1], scopes=key._scope_codes(), key_id=key.id)
+
+    @api.model
+    def _note_key_use(self, target, address):
+        """Remember when and from where ``target``'s key was last used, for the
+        backend's key timeline; never fails the request over it."""
+        _dbname, params = connection_info_for(self.env.cr.dbname)
+        try:
+            key_usage.note(params, target.key_id, address)
+        except psycopg2.Error:
+            _logger.warning("last use of API key %s not noted", target.key_id, exc_info=True)
 
     @api.model
     def _rate_limited(self, target, hits=1):
