@@ -42,6 +42,7 @@ class LogisticsBackend(models.Model):
     )
     tms_feed_cursor = fields.Datetime(
         string="Feed Read Up To",
+        readonly=True,  # the feed's state, not configuration (an administrator may rewind it)
         copy=False,
         help="The recording time of the newest event read from the feed. Only the feed "
         "moves it, never a webhook; each pull starts an overlap window before it.",

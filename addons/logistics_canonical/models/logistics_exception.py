@@ -25,6 +25,9 @@ class LogisticsException(models.Model):
     exception_type_id = fields.Many2one(
         "logistics.exception.type", string="Type", required=True, ondelete="restrict", index=True
     )
+    runbook_meaning = fields.Text(related="exception_type_id.description")
+    runbook_steps = fields.Html(related="exception_type_id.runbook_steps")
+    runbook_escalation = fields.Text(related="exception_type_id.escalation")
     severity = fields.Selection(SEVERITIES, required=True, default="medium", tracking=True)
     priority_rank = fields.Integer(compute="_compute_priority_rank", store=True)
     state = fields.Selection(

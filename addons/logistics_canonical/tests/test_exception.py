@@ -41,6 +41,28 @@ class TestExceptionWorkbench(LogisticsCase):
         )
         self.assertEqual(shipment.open_exception_count, 1)
 
+    def test_the_exception_carries_its_types_runbook(self):
+        shipment = self.create_shipment()
+        self.report(shipment, "DELAYED", "2024-05-01T12:00:00Z")
+        exception = shipment.exception_ids
+        self.assertIn("new ETA", exception.runbook_meaning)
+        self.assertIn("<ol>", exception.runbook_steps)
+        self.assertIn("team leader", exception.runbook_escalation)
+        self.delayed.escalation = "After 2 hours without an ETA: to the duty manager."
+        self.assertEqual(exception.runbook_escalation, self.delayed.escalation)  # one source
+
+    def test_every_shipped_exception_type_has_a_runbook(self):
+        shipped = self.env["ir.model.data"].search(
+            [("model", "=", "logistics.exception.type"), ("module", "!=", "__export__")]
+        )
+        types = self.env["logistics.exception.type"].browse(shipped.mapped("res_id"))
+        self.assertGreaterEqual(len(types), 9)
+        for exception_type in types:
+            with self.subTest(type=exception_type.code):
+                self.assertTrue(exception_type.description)
+                self.assertIn("<li>", exception_type.runbook_steps or "")
+                self.assertTrue(exception_type.escalation)
+
     def test_progress_milestones_raise_nothing(self):
         shipment = self.create_shipment()
         self.report(shipment, "IN_TRANSIT", "2024-05-01T12:00:00Z")

@@ -6,10 +6,11 @@ MIN_SPAN = timedelta(days=7)  # an axis shorter than this makes every bar look a
 
 
 def layout(spans, now):
-    """``spans``: dicts with ``start``, ``end`` (None: still running) and
-    optionally ``mark`` (a moment to point at). Return ``(bars, now_percent)``:
-    each span with ``left``, ``width`` and ``mark_at`` in percent of an axis from
-    the first start to the last end or now, whichever is later."""
+    """``spans``: dicts with ``start``, ``end`` (None: no end, the bar runs to the
+    axis' end) and optionally ``mark`` (a moment to point at). Return
+    ``(bars, now_percent)``: each span with ``left``, ``width`` and ``mark_at``
+    in percent of an axis from the first start to the last end or now,
+    whichever is later."""
     if not spans:
         return [], 0.0
     first = min(span["start"] for span in spans)
@@ -22,7 +23,7 @@ def layout(spans, now):
     bars = []
     for span in spans:
         left = percent(span["start"])
-        right = percent(span["end"] or now)
+        right = percent(span["end"]) if span["end"] else 100.0
         mark = span.get("mark")
         bars.append(
             {

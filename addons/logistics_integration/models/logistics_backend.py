@@ -339,7 +339,7 @@ class LogisticsBackend(models.Model):
             )
 
     def _format_moment(self, moment):
-        return tools.format_datetime(self.env, moment, dt_format="short") if moment else ""
+        return tools.format_datetime(self.env, moment, dt_format=False)  # as Odoo's lists
 
     def _compute_integration_message_count(self):
         groups = self.env["logistics.integration.message"]._read_group(

@@ -1,6 +1,8 @@
 """The audit trail: who changed which configuration, from what to what;
 secrets recorded as changed, never their value; nobody can alter it."""
 
+from unittest.mock import patch
+
 import psycopg2
 
 from odoo.exceptions import AccessError
@@ -150,10 +152,17 @@ class TestAuditTrail(TransactionCase):
             self.env["logistics.audit.log"].search(action["domain"]), self.rows(backend)
         )
 
-    def test_module_data_is_not_recorded(self):
-        backend = (
-            self.env["logistics.backend"]
-            .with_context(install_module="logistics_integration")
-            .create({"name": "From data", "code": "from_data"})
+    def test_module_data_is_not_recorded_but_a_context_key_hides_nothing(self):
+        Backend = self.env["logistics.backend"].with_context(install_module="base")
+        with patch.object(self.env.registry, "ready", False):  # as while modules load
+            from_data = Backend.create({"name": "From data", "code": "from_data"})
+        self.assertFalse(self.rows(from_data))
+        sneaky = Backend.with_user(self.admin).create({"name": "Sneaky", "code": "sneaky"})
+        self.assertTrue(self.rows(sneaky, field_name="name"))
+
+    def test_moments_are_recorded_in_utc(self):
+        key, _plain = self.env["logistics.backend.key"]._generate(self.backend(), "ERP")
+        rows = assert_audited(
+            self, key.with_context(tz="Europe/Brussels"), {"expires_at": "2027-01-31 23:00:00"}
         )
-        self.assertFalse(self.rows(backend))
+        self.assertEqual(rows.new_value, "2027-01-31 23:00:00 UTC")

@@ -103,6 +103,7 @@ class TestKeyLifecycle(TransactionCase):
         # the axis runs from the first start to the last end (60 days), plus 4 %
         self.assertEqual([bar["left"] for bar in bars], [0.0, 16.03, 24.04])
         self.assertEqual(bars[0]["mark_at"], 24.04)
-        self.assertEqual(bars[1]["left"] + bars[1]["width"], now_at)  # running: up to now
-        self.assertLess(bars[0]["left"] + bars[0]["width"], bars[1]["left"] + bars[1]["width"])
+        self.assertEqual(bars[1]["left"] + bars[1]["width"], 100.0)  # no end: to the axis' end
+        self.assertEqual(bars[0]["left"] + bars[0]["width"], 32.05)  # ends overlapping the next
+        self.assertEqual(now_at, 48.08)
         self.assertEqual(timeline.layout([], now), ([], 0.0))
