@@ -21,6 +21,7 @@
         "views/logistics_integration_message_views.xml",
         "views/logistics_integration_kpi_views.xml",
         "views/logistics_audit_log_views.xml",
+        "views/logistics_change_request_views.xml",
         "views/res_config_settings_views.xml",
         "views/logistics_integration_menus.xml",
     ],

@@ -10,7 +10,7 @@ class LogisticsCarrierCode(models.Model):
     unmapped, so the admin finds it here, maps it and replays the message."""
 
     _name = "logistics.carrier.code"
-    _inherit = ["logistics.audit.mixin"]
+    _inherit = ["logistics.four.eyes.mixin"]
     _description = "Carrier Status Code"
     _order = "backend_id, code"
     _rec_name = "code"
@@ -83,3 +83,7 @@ class LogisticsCarrierCode(models.Model):
                 if code not in known
             ]
         )
+
+    def _four_eyes_guarded(self, vals):
+        """A production carrier's codes."""
+        return self.filtered(lambda record: record.backend_id.environment == "production")

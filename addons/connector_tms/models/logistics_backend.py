@@ -69,6 +69,23 @@ class LogisticsBackend(models.Model):
     tms_feed_last_result = fields.Char(string="Last Pull Result", readonly=True, copy=False)
 
     @api.depends("code", "kind")
+    def _four_eyes_can_dry_run(self, values):
+        return "tms_template_id" in values or super()._four_eyes_can_dry_run(values)
+
+    def _four_eyes_dry_run(self, values):
+        """A new mapping template: this TMS's stored events read with both."""
+        if "tms_template_id" not in values:
+            return super()._four_eyes_dry_run(values)
+        Template = self.env["logistics.tms.template"]
+        proposed = Template.browse(values["tms_template_id"])
+        if not (self.tms_template_id and proposed):
+            return []
+        return Template._dry_run(
+            Template._stored_events(self),
+            self.tms_template_id._compiled(),
+            proposed._compiled(),
+        )
+
     def _compute_tms_webhook_url(self):
         for backend in self:
             backend.tms_webhook_url = (

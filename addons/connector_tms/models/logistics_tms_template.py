@@ -2,7 +2,7 @@ import json
 from functools import lru_cache
 
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 
 from ..lib.template import Template, TemplateError
 
@@ -12,7 +12,7 @@ class LogisticsTmsTemplate(models.Model):
     version, so what changed is on record and a replay can use any version."""
 
     _name = "logistics.tms.template"
-    _inherit = ["logistics.audit.mixin"]
+    _inherit = ["logistics.four.eyes.mixin"]
     _description = "TMS Mapping Template"
     _order = "name"
 
@@ -65,8 +65,10 @@ class LogisticsTmsTemplate(models.Model):
         return templates
 
     def write(self, vals):
-        changed = "body" in vals and self.filtered(lambda t: t.body != vals["body"])
+        bodies = {template.id: template.body for template in self} if "body" in vals else {}
         result = super().write(vals)
+        # a version for each body that did change (not one awaiting approval)
+        changed = self.filtered(lambda t: t.id in bodies and t.body != bodies[t.id])
         if changed:
             changed._add_version()
         return result
@@ -90,6 +92,83 @@ class LogisticsTmsTemplate(models.Model):
         self.ensure_one()
         version = version or self.version_id
         return _compile(version.id, version.body)
+
+    @api.model
+    def _reading(self, template, raw, backend):
+        """What ``template`` reads in the TMS event ``raw`` (a dict) for
+        ``backend``: ``(the reading as JSON text, the problems as text)``."""
+        processor = self.env["logistics.processor.tms"]
+        mapped = template.map(raw, processor._resolver(backend))
+        problems = [
+            f"TMS schema: {p['field'] or 'event'}: {p['message']}"
+            for p in template.payload_problems(raw)
+        ]
+        problems += [f"{p['field'] or 'event'}: {p['message']}" for p in mapped.problems]
+        problems += [f"unmapped code {code} of {table}" for table, code in mapped.unmapped]
+        problems += mapped.deviations
+        reading = {"event": mapped.event}
+        if mapped.event.get("code") and not mapped.problems:
+            reading["milestone"] = processor._canonical(mapped.event)
+        return json.dumps(reading, indent=2, ensure_ascii=False), "\n".join(problems) or False
+
+    @api.model
+    def _dry_run(self, messages, current, proposed):
+        """Each stored TMS event read with the ``current`` and the ``proposed``
+        template (compiled), for a change request's dry run."""
+        results = []
+        for message in messages:
+            raw = json.loads(message.sudo().payload)
+            before, after = (
+                self._reading_text(template, raw, message.backend_id)
+                for template in (current, proposed)
+            )
+            failing_before, failing_after = ("problems:" in text for text in (before, after))
+            if before == after:
+                outcome = "same"
+            elif failing_after and not failing_before:
+                outcome = "fails"
+            elif failing_before and not failing_after:
+                outcome = "fixed"
+            else:
+                outcome = "changed"
+            results.append(
+                {"message": message, "before": before, "after": after, "outcome": outcome}
+            )
+        return results
+
+    @api.model
+    def _reading_text(self, template, raw, backend):
+        reading, problems = self._reading(template, raw, backend)
+        return f"{reading}\nproblems:\n{problems}" if problems else reading
+
+    @api.model
+    def _stored_events(self, backends, limit=20):
+        """The latest TMS events these backends sent whose payload is still kept."""
+        return self.env["logistics.integration.message"].search(
+            [
+                ("message_type", "=", "tms_event"),
+                ("backend_id", "in", backends.ids),
+                ("payload", "!=", False),
+            ],
+            order="id desc",
+            limit=limit,
+        )
+
+    def _four_eyes_guarded(self, vals):
+        """Templates a production TMS reads with."""
+        return self.filtered(
+            lambda template: "production" in template.backend_ids.mapped("environment")
+        )
+
+    def _four_eyes_can_dry_run(self, values):
+        return "body" in values
+
+    def _four_eyes_dry_run(self, values):
+        try:
+            proposed = Template.from_json(values["body"])
+        except TemplateError as error:
+            raise UserError(self.env._("The proposed template is invalid: %s", error)) from error
+        return self._dry_run(self._stored_events(self.backend_ids), self._compiled(), proposed)
 
 
 @lru_cache(maxsize=64)

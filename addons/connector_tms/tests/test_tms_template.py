@@ -1,15 +1,17 @@
 """Mapping templates: the functions, the checks on save, versions, the preview."""
 
+import html
 import json
 
 from odoo.exceptions import ValidationError
-from odoo.tests import TransactionCase
+from odoo.tests import TransactionCase, new_test_user
 
 from odoo.addons.logistics_integration.tests.common import assert_audited
 
 from ..lib import functions
 from ..lib.template import Template, TemplateError
 
+ADMIN = "logistics_integration.group_integration_admin"
 MINIMAL = {"inbound": {"items": "events", "fields": {"event_id": "id", "event_time": "at"}}}
 
 
@@ -160,6 +162,11 @@ class TestTemplate(TransactionCase):
             self.assertEqual(mapped.event["stop_sequence"], 2)
             self.assertEqual(mapped.event["order_ref"], "S00042")
         self.assertEqual(b.event["load_id"], "884201")
+        without_load = flat.map(
+            {"evt_id": 10, "evt": "X1", "ref_no": "S00042", "evt_dt": "2026-07-01 08:10"},
+            resolver,
+        )
+        self.assertNotEqual(without_load.event.get("load_id"), "null")  # no load, no load id
 
     def test_preview_shows_the_reading_and_every_problem(self):
         template = self.env.ref("connector_tms.tms_template_flatline")
@@ -198,3 +205,48 @@ class TestTemplate(TransactionCase):
         rows = assert_audited(self, template, {"body": json.dumps(changed)})
         self.assertIn('"items": "events"', rows.old_value)
         self.assertIn('"items": "data"', rows.new_value)
+
+    def test_a_production_template_change_is_tried_on_stored_events_before_approval(self):
+        template = self.env.ref("connector_tms.tms_template_flatline")
+        backend = self.env["logistics.backend"].create(
+            {
+                "name": "Live FlatLine",
+                "code": "live_flatline",
+                "kind": "tms",
+                "environment": "production",
+                "tms_template_id": template.id,
+            }
+        )
+        events = [
+            {"evt_id": 1, "evt": "D1", "ref_no": "S1", "evt_dt": "2026-07-01 08:10"},
+            {"evt_id": 2, "evt": "D1", "ref_no": "S2", "evt_dt": "2026-07-01 09:10", "load_no": 7},
+        ]
+        for event in events:
+            self.env["logistics.integration.message"].create(
+                {
+                    "backend_id": backend.id,
+                    "message_type": "tms_event",
+                    "idempotency_key": f"dry-{event['evt_id']}",
+                    "payload": json.dumps(event),
+                }
+            )
+        admin = new_test_user(self.env, "tms_admin", ADMIN)
+        body = json.loads(template.body)
+        body["inbound"]["fields"]["order_ref"] = "concat('FL-', ref_no)"
+        versions = len(template.version_ids)
+        template.with_user(admin).write({"body": json.dumps(body), "change_note": "prefix"})
+        self.assertNotIn("FL-", template.body)  # production reads with it: not yet
+        change = self.env["logistics.change.request"].search(
+            [("res_model", "=", template._name), ("res_id", "=", template.id)]
+        )
+        self.assertTrue(change.can_dry_run)
+        change.action_dry_run()
+        report = html.unescape(change.dry_run_html)
+        self.assertEqual(report.count("Changed"), 2)
+        self.assertIn('+    "order_ref": "FL-S2"', report)
+        self.assertIn('-    "order_ref": "S2"', report)
+        self.assertEqual(len(template.version_ids), versions)  # none for what is not applied
+        change.with_user(new_test_user(self.env, "tms_admin2", ADMIN)).action_approve()
+        self.assertIn("FL-", template.body)
+        self.assertEqual(template.version_id.note, "prefix")
+        self.assertFalse(template.change_note)

@@ -63,19 +63,7 @@ class LogisticsTmsMappingPreview(models.TransientModel):
         except (ValueError, TemplateError) as error:
             return False, str(error)
         backend = self.message_id.backend_id or self.template_id.backend_ids[:1]
-        processor = self.env["logistics.processor.tms"]
-        mapped = template.map(raw, processor._resolver(backend))
-        problems = [
-            f"TMS schema: {p['field'] or 'event'}: {p['message']}"
-            for p in template.payload_problems(raw)
-        ]
-        problems += [f"{p['field'] or 'event'}: {p['message']}" for p in mapped.problems]
-        problems += [f"unmapped code {code} of {table}" for table, code in mapped.unmapped]
-        problems += mapped.deviations
-        reading = {"event": mapped.event}
-        if mapped.event.get("code") and not mapped.problems:
-            reading["milestone"] = processor._canonical(mapped.event)
-        return json.dumps(reading, indent=2, ensure_ascii=False), "\n".join(problems) or False
+        return self.template_id._reading(template, raw, backend)
 
 
 def _laid_out(payload):

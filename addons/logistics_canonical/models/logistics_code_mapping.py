@@ -11,7 +11,7 @@ class LogisticsCodeMapping(models.Model):
     """
 
     _name = "logistics.code.mapping"
-    _inherit = ["logistics.audit.mixin"]
+    _inherit = ["logistics.four.eyes.mixin"]
     _description = "Source Code Mapping"
     _order = "scheme_id, backend_id desc, code"
     _rec_name = "code"
@@ -53,3 +53,7 @@ class LogisticsCodeMapping(models.Model):
         backend_ids = [backend.id, False] if backend else [False]
         rows = self.search([*domain, ("backend_id", "in", backend_ids)])
         return rows.sorted(lambda row: not row.backend_id)[:1]
+
+    def _four_eyes_guarded(self, vals):
+        """Mappings a production backend overrides for itself."""
+        return self.filtered(lambda record: record.backend_id.environment == "production")

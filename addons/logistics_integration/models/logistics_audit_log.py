@@ -59,6 +59,12 @@ class LogisticsAuditLog(models.Model):
         help="The field is visible to integration administrators only, so is this row.",
     )
     company_id = fields.Many2one("res.company", readonly=True, ondelete="restrict", index=True)
+    change_request_id = fields.Many2one(
+        "logistics.change.request",
+        readonly=True,
+        ondelete="restrict",
+        help="The approved (or emergency) change this row applied: who proposed it, who decided.",
+    )
 
     def init(self):
         self.env.cr.execute(APPEND_ONLY_TRIGGER)
@@ -76,8 +82,23 @@ class LogisticsAuditLog(models.Model):
         if not rows:
             return self
         address = request.httprequest.remote_addr if request else False
+        change = (
+            self.env["logistics.change.request"]
+            .sudo()
+            .browse(self.env.context.get("logistics_change_request") or [])
+            .exists()
+            .filtered(lambda change: change.state == "applying")
+        )
         return self.sudo().create(
-            [{"user_id": self.env.uid, "remote_addr": address, **row} for row in rows]
+            [
+                {
+                    "user_id": self.env.uid,
+                    "remote_addr": address,
+                    "change_request_id": change.id,
+                    **row,
+                }
+                for row in rows
+            ]
         )
 
     def action_open_record(self):

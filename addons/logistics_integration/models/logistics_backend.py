@@ -65,6 +65,7 @@ class LogisticsBackend(models.Model):
         "mail.activity.mixin",
         "logistics.cached.config",
         "logistics.secret.mixin",
+        "logistics.four.eyes.mixin",
     ]
     _secret_fields = ("password", "api_token", "signing_secret", "signing_secret_previous")
     _cached_fields = CACHED_FIELDS  # circuit updates, frequent, leave the caches alone
@@ -307,6 +308,12 @@ class LogisticsBackend(models.Model):
     def action_reset_circuit(self):
         self._store_circuit(Circuit(threshold=self.circuit_threshold))
         self.env["logistics.outbox"]._schedule_delivery(self)
+
+    def _four_eyes_guarded(self, vals):
+        """Production backends, and one about to become production."""
+        if vals.get("environment") == "production":
+            return self
+        return self.filtered(lambda backend: backend.environment == "production")
 
     def _compute_key_timeline(self):
         now = fields.Datetime.now()

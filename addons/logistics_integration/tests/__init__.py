@@ -1,6 +1,7 @@
 from . import (
     test_api_routes,
     test_audit,
+    test_four_eyes,
     test_key_lifecycle,
     test_kpi,
     test_message_lifecycle,
