@@ -119,25 +119,38 @@ def paths(batch_max, milestone_codes):
     }
 
 
-def event_schema_published(identifier_types):
-    """Schema v1 as published: the same constraints, with "code or source_code"
-    written as two complete alternatives, which generators and validators of
-    every kind read alike (a bare ``anyOf`` of ``required`` is misread)."""
+def event_schema_published(identifier_types, version="1"):
+    """An event schema version as published: the same constraints, with "code
+    or source_code" written as two complete alternatives, which generators and
+    validators of every kind read alike (a bare ``anyOf`` of ``required`` is
+    misread), and when the version is deprecated."""
     base = {
         k: v
-        for k, v in _storable(event_schema.schema()).items()
+        for k, v in _storable(event_schema.schema(version)).items()
         if k not in ("$schema", "$id", "anyOf")
     }
     head = {k: base.pop(k) for k in ("title", "description")}
+    released, deprecated = event_schema.VERSIONS[version]
+    head["x-released"] = released
+    if deprecated:
+        head["x-deprecation-date"] = deprecated
+        head["description"] += f" Deprecated: accepted until {deprecated}."
+    # where code or source_code is asked for: the event (v1), its milestone (v2)
+    holder = base if version == "1" else base["properties"]["milestone"]
+    shipment = base if version == "1" else base["properties"]["shipment"]
     # the identifier types configured in this database, as the door checks them
-    identifier = base["properties"]["identifiers"]["items"]["properties"]
+    identifier = shipment["properties"]["identifiers"]["items"]["properties"]
     identifier["type"] = {"type": "string", "enum": identifier_types}
-    return {
-        **head,
-        "anyOf": [
-            {**base, "required": [*base["required"], name]} for name in ("code", "source_code")
-        ],
-    }
+    alternatives = [
+        {**holder, "required": [*holder.get("required", ()), name]}
+        for name in ("code", "source_code")
+    ]
+    for alternative in alternatives:
+        alternative.pop("anyOf", None)
+    if holder is base:
+        return {**head, "anyOf": alternatives}
+    base["properties"]["milestone"] = {"anyOf": alternatives}
+    return {**head, **base}
 
 
 def _storable(schema):
@@ -165,7 +178,18 @@ def schemas(batch_max, identifier_types):
         },
     }
     return {
-        "Event": event_schema_published(identifier_types),
+        "Event": {
+            "description": "A shipment event in any accepted schema version; "
+            "`schema_version` says which (none: 1).",
+            "oneOf": [
+                {"$ref": f"#/components/schemas/EventV{version}"}
+                for version in event_schema.VERSIONS
+            ],
+        },
+        **{
+            f"EventV{version}": event_schema_published(identifier_types, version)
+            for version in event_schema.VERSIONS
+        },
         "BatchResult": {
             "type": "object",
             "required": ["correlation_id", "results"],
@@ -224,6 +248,15 @@ class LogisticsOpenapi(models.AbstractModel):
         document["paths"].update(paths(batch_max, codes))
         identifier_types = sorted(self.env["logistics.identifier.kind"]._ids_by_code())
         document["components"]["schemas"].update(schemas(batch_max, identifier_types))
+        document["info"]["x-event-schema-versions"] = [
+            {
+                "version": version,
+                "schema": f"#/components/schemas/EventV{version}",
+                "released": released,
+                "deprecated": deprecated,
+            }
+            for version, (released, deprecated) in event_schema.VERSIONS.items()
+        ]
         state = document["components"]["schemas"]["MessageState"]["properties"]
         state["shipment"] = {"type": ["string", "null"], "description": "The shipment's reference."}
         return document

@@ -21,7 +21,7 @@ class LogisticsProcessor(models.AbstractModel):
 
 
 class LogisticsProcessorEvent(models.AbstractModel):
-    """Canonical JSON events (schema v1), from the logistics API and any backend."""
+    """Canonical JSON events (each schema version), from the logistics API and any backend."""
 
     _name = "logistics.processor.event"
     _inherit = "logistics.processor"
@@ -29,22 +29,29 @@ class LogisticsProcessorEvent(models.AbstractModel):
     _processor_for = (("*", "event"),)
 
     def _admit(self, item, document=None):
-        """Schema v1 at the door: a 422 names the field before anything is stored."""
+        """The event's schema version at the door: a 422 names the field before
+        anything is stored; the message records the version it was accepted under."""
         document = self._json_document(item, document)
         if document is None:
             return [{"field": "", "message": "payload is not JSON"}]
-        problems = event_schema.errors(document) or self._identifier_problems(document)
+        version = event_schema.version_of(document)
+        problems = event_schema.errors(document, version)
         if problems:
             return problems
-        item["idempotency_key"] = item.get("idempotency_key") or event_schema.identity(document)
-        item["subject_ref"] = document["shipment_ref"]
+        event = event_schema.canonical(document, version)
+        problems = self._identifier_problems(event, "shipment/" if version == "2" else "")
+        if problems:
+            return problems
+        item["idempotency_key"] = item.get("idempotency_key") or event_schema.identity(event)
+        item["subject_ref"] = event["shipment_ref"]
+        item["schema_version"] = version
         return []
 
-    def _identifier_problems(self, event):
+    def _identifier_problems(self, event, prefix=""):
         known = self.env["logistics.identifier.kind"]._ids_by_code()
         return [
             {
-                "field": f"identifiers/{index}/type",
+                "field": f"{prefix}identifiers/{index}/type",
                 "message": f"unknown identifier type {item['type']!r}; known: "
                 + ", ".join(sorted(known)),
             }
@@ -53,12 +60,14 @@ class LogisticsProcessorEvent(models.AbstractModel):
         ]
 
     def _decode(self, message):
+        """The event read in the version it was accepted under (replays too)."""
         event = self._json_payload(message)
-        problems = event_schema.errors(event)
+        version = message.schema_version or event_schema.version_of(event)
+        problems = event_schema.errors(event, version)
         if problems:
             first = problems[0]
             raise PermanentError(first["message"], code="validation_failed", field=first["field"])
-        return [event]
+        return [event_schema.canonical(event, version)]
 
     def _map(self, message, event):
         backend = message.backend_id

@@ -1,5 +1,6 @@
 import json
 import time
+from unittest.mock import patch
 
 from odoo.exceptions import ValidationError
 from odoo.sql_db import connection_info_for
@@ -273,6 +274,63 @@ class TestInboundApi(ApiCase):
             params, "DELETE FROM logistics_key_usage WHERE key_id = %s RETURNING key_id", [key.id]
         )
 
+    def test_a_v1_event_stays_valid_while_v2_exists(self):
+        v1 = self.event(ref="VER-1", code="PICKED_UP", event_id="ver-1")
+        v2 = {
+            "schema_version": "2",
+            "event_id": "ver-2",
+            "shipment": {"ref": "VER-1", "identifiers": [{"type": "pro", "value": "PRO-V2"}]},
+            "milestone": {"code": "IN_TRANSIT", "text": "Left Chicago"},
+            "event_time": "2024-05-01T12:00:00+02:00",
+            "location": {"city": "Chicago", "country": "US"},
+        }
+        messages = self.env["logistics.integration.message"]
+        for event, version in ((v1, "1"), (v2, "2")):
+            response = self.post(event)
+            self.assertEqual(response.status_code, 202, response.text)
+            messages |= self.message(response)
+            self.assertEqual(messages[-1:].schema_version, version)
+        self.run_jobs()
+        self.assertEqual(
+            messages.mapped("state"), ["done", "done"], messages.mapped("error_message")
+        )
+        shipment = messages.shipment_id
+        self.assertEqual(len(shipment), 1)
+        self.assertEqual(
+            shipment.milestone_ids.sorted("event_time").mapped("code"), ["PICKED_UP", "IN_TRANSIT"]
+        )
+        self.assertEqual(
+            shipment.milestone_ids.sorted("event_time")[-1].source_text, "Left Chicago"
+        )
+        self.assertIn("PRO-V2", shipment.identifier_ids.mapped("value"))
+        # the same event sent again in the other version is the same event
+        again = {**v2, "event_id": "ver-1", "milestone": {"code": "PICKED_UP"}}
+        self.assertEqual(self.post(again).status_code, 200)
+        # v2 errors name v2 fields; an unknown version names the versions there are
+        refused = self.post({**v2, "milestone": {"text": "?"}})
+        self.assertEqual(refused.status_code, 422)
+        self.assertEqual(refused.json()["error"]["fields"][0]["field"], "milestone/code")
+        refused = self.post({**v2, "schema_version": "3"})
+        self.assertIn("known: 1, 2", refused.json()["error"]["fields"][0]["message"])
+        # the document says which versions exist and until when each is accepted
+        versions = self.url_open("/logistics/v1/openapi.json").json()["info"][
+            "x-event-schema-versions"
+        ]
+        self.assertEqual(
+            [(v["version"], v["deprecated"]) for v in versions],
+            [("1", event_schema.VERSIONS["1"].deprecated), ("2", None)],
+        )
+
+    def test_replay_reads_a_message_in_the_version_it_was_accepted_under(self):
+        response = self.post(self.event(ref="VER-R", code="PICKED_UP"))
+        message = self.message(response)
+        self.assertEqual(message.schema_version, "1")
+        with patch.object(event_schema, "DEFAULT_VERSION", "2"):  # the default moved on
+            self.run_jobs()
+            message.action_replay()
+            self.run_jobs()
+        self.assertEqual(message.state, "done", message.error_message)
+
     def test_signatures_cannot_be_checked_without_the_key(self):
         self.backend.write({"require_signature": True, "signing_secret": "kept-secret"})
         body = json.dumps(self.event(ref="NOKEY-1")).encode()
@@ -365,8 +423,13 @@ class TestInboundApi(ApiCase):
     def test_openapi_document_matches_the_routes(self):
         document = self.url_open("/logistics/v1/openapi.json").json()
         self.assertEqual(document["openapi"], "3.1.0")
-        published = document["components"]["schemas"]["Event"]
-        schema = event_schema.schema()
+        schemas = document["components"]["schemas"]
+        self.assertEqual(
+            schemas["Event"]["oneOf"],
+            [{"$ref": "#/components/schemas/EventV1"}, {"$ref": "#/components/schemas/EventV2"}],
+        )
+        published = schemas["EventV1"]
+        schema = event_schema.schema("1")
         # "code or source_code" is published as two complete alternatives
         self.assertEqual(
             [branch["required"] for branch in published["anyOf"]],

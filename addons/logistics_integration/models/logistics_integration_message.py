@@ -84,6 +84,11 @@ class LogisticsIntegrationMessage(models.Model):
         "with the same key is a duplicate.",
     )
     correlation_id = fields.Char(readonly=True, index=True)
+    schema_version = fields.Char(
+        readonly=True,
+        help="The version of its message type's schema the message was accepted under; "
+        "processing and replays read it in that version.",
+    )
     payload = fields.Text(readonly=True, help="The raw payload, exactly as received or sent.")
     payload_purged_at = fields.Datetime(
         string="Payload Purged On",
