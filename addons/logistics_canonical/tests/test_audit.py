@@ -1,7 +1,7 @@
 """Code tables, exception types and their owners, teams and notification
 rules (subscriptions) are audited configuration."""
 
-from odoo.tests import TransactionCase, tagged
+from odoo.tests import TransactionCase, new_test_user, tagged
 
 from odoo.addons.logistics_integration.tests.common import assert_audited
 
@@ -40,3 +40,30 @@ class TestAuditedConfiguration(TransactionCase):
             [("res_model", "=", "logistics.team"), ("field_name", "=", "member_ids")], limit=1
         )
         self.assertIn("Marc Demo", member_row.new_value)  # names, not ids
+
+    def test_a_production_backends_code_override_waits_for_approval(self):
+        admin, second = (
+            new_test_user(self.env, login, "logistics_integration.group_integration_admin")
+            for login in ("map_admin", "map_admin2")
+        )
+        backend = self.env["logistics.backend"].create(
+            {"name": "Live carrier", "code": "live_carrier", "environment": "production"}
+        )
+        scheme = self.env.ref("logistics_canonical.code_scheme_x12_214_at7_status")
+        code = self.env["logistics.milestone.code"]._by_code
+        override = self.env["logistics.code.mapping"].create(
+            {
+                "scheme_id": scheme.id,
+                "code": "AV",
+                "backend_id": backend.id,
+                "milestone_code_id": code("OUT_FOR_DELIVERY").id,
+            }
+        )
+        override.with_user(admin).milestone_code_id = code("IN_TRANSIT")
+        self.assertEqual(override.milestone_code_id.code, "OUT_FOR_DELIVERY")
+        change = self.env["logistics.change.request"].search(
+            [("res_model", "=", override._name), ("res_id", "=", override.id)]
+        )
+        self.assertIn("IN_TRANSIT", change.changes_html)
+        change.with_user(second).action_approve()
+        self.assertEqual(override.milestone_code_id.code, "IN_TRANSIT")
