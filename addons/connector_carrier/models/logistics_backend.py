@@ -3,7 +3,7 @@ import json
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
-from odoo.addons.logistics_integration.models.logistics_backend import ADMIN_GROUP
+from odoo.addons.logistics_integration.models.groups import ADMIN_GROUP
 
 from ..lib import mapping, polling, rest_client, soap_client
 from ..lib.mapping import Mapping, MappingError

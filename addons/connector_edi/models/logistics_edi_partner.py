@@ -9,13 +9,14 @@ from odoo.exceptions import ValidationError
 from odoo.tools import SQL
 
 from odoo.addons.logistics_integration.lib.transactions import commit
+from odoo.addons.logistics_integration.models.groups import ADMIN_GROUP
 
 from ..lib import canonical, edifact, headers, x12
 from ..lib import edifact_messages as em
 from ..lib import x12_sets as tx
 
 _logger = logging.getLogger(__name__)
-ADMIN_GROUP = "logistics_integration.group_integration_admin"
+
 WRITE_GRACE_SECONDS = 120  # an unfinished file younger than this is still being written
 
 
@@ -24,7 +25,7 @@ class LogisticsEdiPartner(models.Model):
     exchange and acknowledge, and where files come and go."""
 
     _name = "logistics.edi.partner"
-    _inherit = ["logistics.cached.config", "logistics.secret.mixin"]
+    _inherit = ["logistics.cached.config", "logistics.secret.mixin", "logistics.four.eyes.mixin"]
     _secret_fields = ("sftp_password",)
     _description = "EDI Trading Partner"
     _order = "name"
@@ -149,6 +150,10 @@ class LogisticsEdiPartner(models.Model):
     _sql_constraints = [
         ("backend_unique", "UNIQUE (backend_id)", "A backend has one EDI profile."),
     ]
+
+    def _four_eyes_guarded(self, vals):
+        """Profiles of a production trading partner."""
+        return self.filtered(lambda profile: profile.backend_id.environment == "production")
 
     @api.constrains(
         "element_separator", "component_separator", "repetition_separator", "segment_terminator"

@@ -3,7 +3,7 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
-from odoo.addons.logistics_integration.models.logistics_backend import ADMIN_GROUP
+from odoo.addons.logistics_integration.models.groups import ADMIN_GROUP
 
 
 class LogisticsBackend(models.Model):

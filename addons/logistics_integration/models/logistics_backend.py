@@ -6,8 +6,7 @@ from odoo.exceptions import ValidationError
 
 from ..lib import backoff, networks, secret_box, timeline
 from ..lib.circuit import Circuit
-
-ADMIN_GROUP = "logistics_integration.group_integration_admin"
+from .groups import ADMIN_GROUP
 
 
 class InboxTarget(NamedTuple):

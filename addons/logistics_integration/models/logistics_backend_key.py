@@ -3,7 +3,7 @@ from datetime import timedelta
 from odoo import api, fields, models
 
 from ..lib import apikey, key_usage
-from .logistics_backend import ADMIN_GROUP
+from .groups import ADMIN_GROUP, integration_admins
 
 WARN_DAYS = 14  # an administrator is asked to rotate a key this long before it expires
 
@@ -123,7 +123,7 @@ class LogisticsBackendKey(models.Model):
 
     def _rotation_owner(self):
         """Who rotates this key: the administrator who made it, else any."""
-        admins = self.env.ref(ADMIN_GROUP).users.filtered(lambda user: not user._is_superuser())
+        admins = integration_admins(self.env)
         return self.create_uid if self.create_uid in admins else admins[:1]
 
     @api.depends("backend_id.name", "name", "hint")

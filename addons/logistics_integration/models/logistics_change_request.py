@@ -5,7 +5,7 @@ from markupsafe import Markup, escape
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-ADMIN_GROUP = "logistics_integration.group_integration_admin"
+from .groups import integration_admins
 
 
 class LogisticsChangeRequest(models.Model):
@@ -187,9 +187,7 @@ class LogisticsChangeRequest(models.Model):
         )
 
     def _ask_review(self):
-        reviewers = self.env.ref(ADMIN_GROUP).users.filtered(
-            lambda user: user != self.env.user and not user._is_superuser()
-        )
+        reviewers = integration_admins(self.env) - self.env.user
         for reviewer in reviewers[:1] or self.env.user:
             self.activity_schedule(
                 "mail.mail_activity_data_todo",

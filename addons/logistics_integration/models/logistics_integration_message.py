@@ -7,9 +7,10 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
+from .groups import ADMIN_GROUP
+
 _logger = logging.getLogger(__name__)
 
-ADMIN_GROUP = "logistics_integration.group_integration_admin"
 MESSAGE_STATES = [
     ("queued", "Queued"),
     ("done", "Done"),
