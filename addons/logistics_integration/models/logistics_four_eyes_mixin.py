@@ -1,4 +1,5 @@
 from odoo import fields, models
+from odoo.exceptions import UserError
 
 
 class LogisticsFourEyesMixin(models.AbstractModel):
@@ -9,7 +10,8 @@ class LogisticsFourEyesMixin(models.AbstractModel):
     names (a production backend, a mapping production backends use) does not
     change it: it files a ``logistics.change.request`` with the values and
     tells the person so. Everything else of the same write (secrets, records
-    that are not guarded) applies at once. The hub's own code, running as
+    that are not guarded) applies at once. Deleting a guarded record is
+    refused (archiving is a change like any other). The hub's own code, running as
     superuser, is not a person and writes directly. The approved change is
     written through :meth:`logistics.change.request._apply`, the only way past
     this check."""
@@ -52,6 +54,18 @@ class LogisticsFourEyesMixin(models.AbstractModel):
             super(LogisticsFourEyesMixin, guarded).write(rest)
         guarded._propose(config)
         return True
+
+    def unlink(self):
+        guarded = self.browse() if self.env.su else self._four_eyes_guarded({})
+        if guarded:
+            raise UserError(
+                self.env._(
+                    "%(records)s is production configuration and is not deleted directly: "
+                    "archive it, or have a change moving it out of production approved first.",
+                    records=", ".join(guarded.sudo().mapped("display_name")),
+                )
+            )
+        return super().unlink()
 
     def _applying_change(self):
         change_id = self.env.context.get("logistics_change_request")

@@ -102,6 +102,12 @@ class TestFourEyes(TransactionCase):
         self.assertEqual((change.review_state, change.reviewed_by_id), ("reviewed", self.bob))
         self.assertFalse(change.activity_ids)
 
+    def test_production_configuration_is_not_deleted_directly(self):
+        with self.assertRaisesRegex(UserError, "Live TMS is production configuration"):
+            self.production.with_user(self.alice).unlink()
+        self.sandbox.with_user(self.alice).unlink()
+        self.assertFalse(self.sandbox.exists())
+
     def test_rejected_or_withdrawn(self):
         first = self.propose(self.production, {"lanes": 3})
         first.with_user(self.bob).action_reject()
