@@ -34,14 +34,19 @@ _noted = {}  # key id -> (monotonic time, address) of this worker's last note
 _lock = threading.Lock()
 
 
-def note(connection_params, key_id, address):
-    """Record a use of ``key_id`` from ``address`` unless this worker did within
-    the interval; return whether it wrote."""
+def due(key_id, address):
+    """Whether this use of ``key_id`` from ``address`` is to be noted: not when
+    this worker noted the same within the interval (then nothing else is done
+    on the request's path)."""
     now = time.monotonic()
     with _lock:
         last = _noted.get(key_id)
         if last and last[1] == address and now - last[0] < INTERVAL:
             return False
         _noted[key_id] = (now, address)
-    rate_counter.execute(connection_params, UPSERT, [key_id, address])
     return True
+
+
+def note(connection_params, key_id, address):
+    """Record a use of ``key_id`` from ``address``, committed on its own."""
+    rate_counter.execute(connection_params, UPSERT, [key_id, address])

@@ -1,6 +1,6 @@
 import json
 
-from odoo import api, fields, models
+from odoo import api, fields, models, tools
 from odoo.models import MAGIC_COLUMNS
 from odoo.osv import expression
 from odoo.tools import html2plaintext
@@ -37,8 +37,9 @@ class LogisticsAuditMixin(models.AbstractModel):
     _audit_skip = ()
 
     @api.model
+    @tools.ormcache()  # per model: every write of these models asks
     def _audited_fields(self):
-        return [
+        return tuple(
             name
             for name, field in self._fields.items()
             if field.store
@@ -46,7 +47,7 @@ class LogisticsAuditMixin(models.AbstractModel):
             and field.type != "one2many"
             and name not in MAGIC_COLUMNS
             and name not in self._audit_skip
-        ]
+        )
 
     def _audit_off(self):
         # data files load while the registry is not ready yet; a caller passing

@@ -149,20 +149,13 @@ class LogisticsChangeRequest(models.Model):
 
     def action_reject(self):
         self._check_pending()
-        mine = self.filtered(lambda change: change.requested_by_id == self.env.user)
-        mine.write(
-            {
-                "state": "cancelled",
-                "decided_by_id": self.env.uid,
-                "decided_at": fields.Datetime.now(),
-            }
-        )
-        (self - mine).write(
-            {
-                "state": "rejected",
-                "decided_by_id": self.env.uid,
-                "decided_at": fields.Datetime.now(),
-            }
+        for change in self:
+            withdrawn = change.requested_by_id == self.env.user
+            change._decide("cancelled" if withdrawn else "rejected")
+
+    def _decide(self, state):
+        self.write(
+            {"state": state, "decided_by_id": self.env.uid, "decided_at": fields.Datetime.now()}
         )
 
     def action_mark_reviewed(self):
@@ -182,9 +175,7 @@ class LogisticsChangeRequest(models.Model):
             raise UserError(self.env._("The record of %s no longer exists.", self.display_name))
         self.write({"changes_html": self._changes_table(), "state": "applying"})
         target.with_context(logistics_change_request=self.id).write(self.values)
-        self.write(
-            {"state": "applied", "decided_by_id": self.env.uid, "decided_at": fields.Datetime.now()}
-        )
+        self._decide("applied")
 
     def _ask_review(self):
         reviewers = integration_admins(self.env) - self.env.user

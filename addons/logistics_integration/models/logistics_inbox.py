@@ -123,6 +123,8 @@ class LogisticsInbox(models.AbstractModel):
     def _note_key_use(self, target, address):
         """Remember when and from where ``target``'s key was last used, for the
         backend's key timeline; never fails the request over it."""
+        if not key_usage.due(target.key_id, address):
+            return
         _dbname, params = connection_info_for(self.env.cr.dbname)
         try:
             key_usage.note(params, target.key_id, address)

@@ -35,9 +35,14 @@ class TestKeyLifecycle(TransactionCase):
             "DELETE FROM logistics_key_usage WHERE key_id = %s RETURNING key_id",
             [key_id],
         )
-        self.assertTrue(key_usage.note(params, key_id, "10.0.0.1"))
-        self.assertFalse(key_usage.note(params, key_id, "10.0.0.1"))  # within the minute
-        self.assertTrue(key_usage.note(params, key_id, "10.0.0.2"))  # from elsewhere: noted
+        for address, due in (
+            ("10.0.0.1", True),
+            ("10.0.0.1", False),  # within the minute
+            ("10.0.0.2", True),  # from elsewhere: noted
+        ):
+            self.assertEqual(key_usage.due(key_id, address), due)
+            if due:
+                key_usage.note(params, key_id, address)
         # committed on its own connection, whatever the request's transaction does
         row = rate_counter.execute(
             params,
