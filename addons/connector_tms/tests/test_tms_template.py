@@ -250,3 +250,13 @@ class TestTemplate(TransactionCase):
         self.assertIn("FL-", template.body)
         self.assertEqual(template.version_id.note, "prefix")
         self.assertFalse(template.change_note)
+        # switching the production TMS to another dialect is tried the same way
+        nested = self.env.ref("connector_tms.tms_template_routemaster")
+        backend.with_user(admin).tms_template_id = nested
+        self.assertEqual(backend.tms_template_id, template)
+        switch = self.env["logistics.change.request"].search(
+            [("res_model", "=", backend._name), ("res_id", "=", backend.id)]
+        )
+        self.assertTrue(switch.can_dry_run)
+        switch.action_dry_run()
+        self.assertEqual(html.unescape(switch.dry_run_html).count("Fails now"), 2)
