@@ -26,6 +26,7 @@
         "views/logistics_tender_views.xml",
         "wizards/logistics_tms_wizard_views.xml",
         "views/logistics_tms_template_views.xml",
+        "views/logistics_tms_master_record_views.xml",
         "views/logistics_backend_views.xml",
         "views/logistics_shipment_views.xml",
         "views/sale_order_views.xml",

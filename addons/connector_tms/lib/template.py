@@ -3,8 +3,9 @@
 A template (``schemas/template-v1.json``) says, with JMESPath expressions and
 the functions of :mod:`functions`, where a TMS puts its events in a webhook
 body and a feed page, what each event means in canonical terms (a
-``schemas/tms-event-v1.json`` document), and how our tender and cancel
-documents are written in its JSON. A second TMS is a second template, not
+``schemas/tms-event-v1.json`` document), how our tender and cancel
+documents are written in its JSON, and how our customers and locations are
+sent to it in batches (and where its answer names the ones it refused). A second TMS is a second template, not
 code. Templates are checked when saved; each mapped event is checked against
 the event schema, and the TMS's own payload against the template's
 ``payload_schema`` when it gives one.
@@ -35,6 +36,10 @@ def _has_offset(value):
     if moment is None or "T" not in value:
         raise ValueError(f"{value!r} is not an ISO 8601 date-time")
     return True
+
+
+# Master data the hub sends to a TMS in batches: the template's section names.
+MASTER_DATA = ("customers", "locations")
 
 
 class TemplateError(ValueError):
@@ -102,8 +107,8 @@ class Template:
         for key in ("items", "position", "more"):
             if (spec.get("feed") or {}).get(key):
                 yield f"feed.{key}", spec["feed"][key]
-        for section in ("tender", "cancel"):
-            for key in ("body", "load_id"):
+        for section in ("tender", "cancel", *MASTER_DATA):
+            for key in ("body", "load_id", "refused"):
                 if (spec.get(section) or {}).get(key):
                     yield f"{section}.{key}", spec[section][key]
 
@@ -187,6 +192,23 @@ class Template:
 
     def answer_load_id(self, section, answer):
         return _text(self._search(f"{section}.load_id", answer))
+
+    def sends(self, section):
+        """Does this TMS take ``section`` (customers, locations) from us?"""
+        return bool(self.spec.get(section))
+
+    def render_batch(self, section, records):
+        """``(path, body)`` of one batch of master data ``records``."""
+        return self.render(section, {"records": records})
+
+    def refused(self, section, answer):
+        """``{key: reason}`` of the records the TMS's answer to a batch refused."""
+        found = self._search(f"{section}.refused", answer)
+        refused = {}
+        for item in found if isinstance(found, list) else []:
+            if isinstance(item, dict) and _text(item.get("key")):
+                refused[_text(item["key"])] = _text(item.get("reason")) or "refused"
+        return refused
 
 
 def _text(value):

@@ -9,6 +9,9 @@ from . import (
     logistics_shipment,
     logistics_tender,
     logistics_tms_feed,
+    logistics_tms_master_record,
+    logistics_tms_master_sync,
     logistics_tms_template,
+    res_partner,
     sale_order,
 )

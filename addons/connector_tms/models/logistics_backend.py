@@ -1,9 +1,12 @@
+import logging
 from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 from odoo.addons.logistics_integration.models.groups import ADMIN_GROUP
+
+_logger = logging.getLogger(__name__)
 
 
 class LogisticsBackend(models.Model):
@@ -67,6 +70,15 @@ class LogisticsBackend(models.Model):
     tms_feed_page_size = fields.Integer(string="Events per Page", default=200)
     tms_feed_last_pull = fields.Datetime(string="Last Pull", readonly=True, copy=False)
     tms_feed_last_result = fields.Char(string="Last Pull Result", readonly=True, copy=False)
+    tms_send_master_data = fields.Boolean(
+        string="Send Customers and Locations",
+        help="Every hour, send the TMS the company's customers and the places a stop can be "
+        "at (warehouses, customers' delivery addresses) that changed since it last took them.",
+    )
+    tms_master_batch_size = fields.Integer(string="Records per Batch", default=500)
+    tms_master_last_sync = fields.Datetime(string="Last Sent", readonly=True, copy=False)
+    tms_master_last_result = fields.Char(string="Last Result", readonly=True, copy=False)
+    tms_master_refused_count = fields.Integer(compute="_compute_tms_master_refused_count")
 
     @api.depends("code", "kind")
     def _four_eyes_can_dry_run(self, values):
@@ -102,6 +114,17 @@ class LogisticsBackend(models.Model):
         )
         for backend in self:
             backend.tms_tender_count = counts.get(backend, 0)
+
+    def _compute_tms_master_refused_count(self):
+        counts = dict(
+            self.env["logistics.tms.master.record"]._read_group(
+                [("backend_id", "in", self.ids), ("state", "=", "refused")],
+                ["backend_id"],
+                ["__count"],
+            )
+        )
+        for backend in self:
+            backend.tms_master_refused_count = counts.get(backend, 0)
 
     @api.constrains("tms_feed_overlap", "tms_feed_lag", "kind")
     def _check_tms_feed_overlap(self):
@@ -157,3 +180,46 @@ class LogisticsBackend(models.Model):
             )
         self.write(values)
         return read, stored
+
+    def action_tms_send_master_data(self):
+        for backend in self:
+            self.env["logistics.tms.master.sync"]._enqueue(backend)
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "info",
+                "message": self.env._(
+                    "Customers and locations will be sent in a moment: the result shows "
+                    "under Master Data."
+                ),
+            },
+        }
+
+    def action_view_tms_master_records(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "connector_tms.action_tms_master_record"
+        )
+        action["domain"] = [("backend_id", "=", self.id)]
+        action["context"] = {"search_default_refused": 1}
+        return action
+
+    def _tms_master_done(self, counts, unreachable=""):
+        """Say how the master data run went where the admin looks: the backend form."""
+        self.ensure_one()
+        result = self.env._(
+            "%(sent)s taken, %(refused)s refused, %(unchanged)s unchanged",
+            **counts,
+        )
+        if unreachable:
+            result += self.env._(
+                "; the TMS stopped taking them (%(reason)s): %(left)s left for the next run",
+                reason=unreachable,
+                left=counts["left"],
+            )
+        self.write(
+            {"tms_master_last_sync": fields.Datetime.now(), "tms_master_last_result": result}
+        )
+        _logger.info("TMS %s master data: %s", self.code, result)
+        return result

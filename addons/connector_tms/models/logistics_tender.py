@@ -160,7 +160,7 @@ class LogisticsTender(models.Model):
             "reference": self.name,
             "revision": self.revision,
             "customer": {
-                "code": order.partner_id.commercial_partner_id.ref or str(order.partner_id.id),
+                "code": order.partner_id._tms_customer_code(),
                 "name": order.partner_id.commercial_partner_id.name,
             },
             "customer_ref": order.client_order_ref or "",

@@ -9,12 +9,18 @@ dialects.
 
 - ``POST /api/v2/tenders`` tenders a load (201 new, 200 revision or re-send);
 - ``POST /api/v2/tenders/<reference>/cancel`` cancels it;
-- ``GET /api/v2/events?updatedSince=<ISO>&limit=<n>`` is the event feed.
+- ``GET /api/v2/events?updatedSince=<ISO>&limit=<n>`` is the event feed;
+- ``POST /api/v2/customers:batch`` and ``/api/v2/locations:batch`` take master
+  data and answer per record (``status: error`` for a US address without a
+  five-digit ZIP code).
 
 ``flat`` (a legacy TMS: terse names, its own event codes, local wall times):
 
 - ``POST /tms/load_tender`` and ``POST /tms/load_cancel`` (``{"ref_no": ...}``);
-- ``GET /tms/events?since=<unix seconds>&max=<n>`` is the event feed.
+- ``GET /tms/events?since=<unix seconds>&max=<n>`` is the event feed;
+- ``POST /tms/cust_upload`` and ``/tms/loc_upload`` (``{"rows": [...]}``) take
+  master data as a file: one row without a ZIP code refuses the whole file
+  (400, naming the row).
 
 Both serve ``GET /pod/<load_id>.pdf`` without the token (real TMSs hand out
 signed links); everything else needs ``Authorization: Bearer <token>``.
@@ -119,6 +125,7 @@ class TmsSandbox:
         self.rng = random.Random(seed)
         self.clock_offset = timedelta(0)
         self.requests, self.loads, self.events, self.pushed = [], {}, [], []
+        self.master_data = {"customers": {}, "locations": {}}  # section: {code: record}
         self.dropped, self.down, self.reject_refs = 0, False, set()
         # not reset: ids stay unique across tests sharing one sandbox
         # ``numbers_from``: a TMS restarted (the demo's) never hands out a number twice
@@ -155,6 +162,8 @@ class TmsSandbox:
     def reset(self):
         with self._lock:
             for kept in (self.loads, self.events, self.requests, self.pushed, self.reject_refs):
+                kept.clear()
+            for kept in self.master_data.values():
                 kept.clear()
             self.dropped, self.down = 0, False
 
@@ -273,6 +282,20 @@ class TmsSandbox:
             load.state = "cancelled"
         return self._api.cancel_answer(load)
 
+    def _master_data(self, section, document):
+        try:
+            records = self._api.master_records(section, document)
+        except (AttributeError, KeyError, TypeError, ValueError) as error:
+            raise _HttpError(400, self._api.error(f"malformed upload: {error!r}")) from error
+        checked = [(code, record, _zip_problem(address)) for code, record, address in records]
+        status, answer = self._api.master_answer(checked)
+        if status == 200:
+            with self._lock:
+                for code, record, problem in checked:
+                    if not problem:
+                        self.master_data[section][code] = record
+        return status, answer
+
     def _feed(self, query):
         try:
             since, limit = self._api.feed_query(query)
@@ -333,6 +356,10 @@ class _Handler(BaseHTTPRequestHandler):
         if self.command == "POST" and path == api.tender_path:
             status, answer = tms._tender(_json_object(body, api))
             return status, answer, {}
+        if self.command == "POST" and path in api.master_paths:
+            section = api.master_paths[path]
+            status, answer = tms._master_data(section, _json_object(body, api))
+            return status, answer, {}
         if self.command == "POST":
             reference = api.cancel_reference(path, body)
             if reference is not None:
@@ -361,6 +388,10 @@ class _Nested:
 
     tender_path = "/api/v2/tenders"
     feed_path = "/api/v2/events"
+    master_paths = {
+        "/api/v2/customers:batch": "customers",
+        "/api/v2/locations:batch": "locations",
+    }
     _cancel_route = re.compile(r"/api/v2/tenders/([^/]+)/cancel")
 
     def load_id(self, number):
@@ -390,6 +421,23 @@ class _Nested:
 
     def cancel_answer(self, load):
         return {"tender": {"reference": load.reference, "status": "cancelled"}}
+
+    def master_records(self, section, document):
+        """``[(code, record, address)]`` of an upload."""
+        return [
+            (str(record["code"]), record, record.get("address") or {})
+            for record in document[section]
+        ]
+
+    def master_answer(self, checked):
+        """Per record: created, or an error naming what is wrong."""
+        results = [
+            {"code": code, "status": "error", "message": problem}
+            if problem
+            else {"code": code, "status": "ok"}
+            for code, _record, problem in checked
+        ]
+        return 200, {"results": results}
 
     def feed_query(self, query):
         since = query.get("updatedSince")
@@ -422,6 +470,7 @@ class _Flat:
 
     tender_path = "/tms/load_tender"
     feed_path = "/tms/events"
+    master_paths = {"/tms/cust_upload": "customers", "/tms/loc_upload": "locations"}
 
     def load_id(self, number):
         return str(884201 + number)
@@ -452,6 +501,20 @@ class _Flat:
 
     def cancel_answer(self, load):
         return {"result": "OK"}
+
+    def master_records(self, section, document):
+        code = "cust_cd" if section == "customers" else "loc_cd"
+        return [
+            (str(row[code]), row, {"postalCode": row.get("zip"), "country": row.get("ctry")})
+            for row in document["rows"]
+        ]
+
+    def master_answer(self, checked):
+        """A file: all rows taken, or none (the first bad row named)."""
+        for number, (code, _row, problem) in enumerate(checked, start=1):
+            if problem:
+                return 400, self.error(f"row {number} ({code}): {problem}")
+        return 200, {"result": "OK", "rows": len(checked)}
 
     def feed_query(self, query):
         since = query.get("since")
@@ -608,6 +671,18 @@ def _reason(d):
 def _kg(weight):
     value = float(weight.get("value") or 0)
     return value * KG_PER_LB if str(weight.get("unit", "kg")).lower() == "lb" else value
+
+
+def _zip_problem(address):
+    """The sandbox's one address rule: a US address has a five-digit ZIP code."""
+    postal_code = str(address.get("postalCode") or "").strip()
+    if not postal_code:
+        return "ZIP code required"
+    if str(address.get("country") or "").upper() == "US" and not re.fullmatch(
+        r"\d{5}(-\d{4})?", postal_code
+    ):
+        return f"{postal_code!r} is not a US ZIP code"
+    return None
 
 
 def _limit(raw):
