@@ -66,8 +66,14 @@ class LogisticsShipment(models.Model):
                     {**vals, "shipment_id": self.id, "sequence": stop["sequence"]}
                 )
         ordered = self.stop_ids.sorted("sequence")
+        first, last = ordered[:1], ordered[-1:]
         self.write(
-            {"origin_id": ordered[:1].partner_id.id, "destination_id": ordered[-1:].partner_id.id}
+            {
+                "origin_id": first.partner_id.id,
+                "destination_id": last.partner_id.id,
+                "planned_pickup": first.window_start or first.window_end,
+                "planned_delivery": last.window_end or last.window_start,
+            }
         )
 
     def _answer_tender(self, accepted, message=None, reason=None):

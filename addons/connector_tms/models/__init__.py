@@ -14,4 +14,5 @@ from . import (
     logistics_tms_template,
     res_partner,
     sale_order,
+    stock_picking,
 )

@@ -79,60 +79,21 @@ class LogisticsProcessorOrder(models.AbstractModel):
 
     def _apply_one(self, message, mapped):
         document, customer = mapped["document"], mapped["customer"]
-        revision = document.get("revision", 1)
-        order = self.env["sale.order"].search(
-            [
-                ("partner_id", "=", customer.id),
-                ("client_order_ref", "=", document["order_ref"]),
-                ("company_id", "=", message.backend_id.company_id.id),
-            ],
-            limit=1,
-        )
-        if order and (order.api_order_revision > revision or order.state == "cancel"):
-            return order.logistics_shipment_ids[:1]  # an older word: what is newer stands
-        if document.get("cancel"):
-            if order:
-                order._action_cancel()
-            return order.logistics_shipment_ids[:1]
         delivery = document.get("requested_delivery")
-        values = {
-            "partner_shipping_id": self._ship_to(customer, document["ship_to"]).id,
-            "api_order_revision": revision,
-            "commitment_date": parse_event_time(delivery)[0] if delivery else False,
-            "order_line": self._line_commands(order, mapped["lines"]),
-        }
-        if not order:
-            order = self.env["sale.order"].create(
-                {
-                    **values,
-                    "partner_id": customer.id,
-                    "client_order_ref": document["order_ref"],
-                    "company_id": message.backend_id.company_id.id,
-                }
-            )
-            order.action_confirm()
-        elif revision > order.api_order_revision:
-            order.write(values)  # a revised tender follows
+        order = self.env["sale.order"]._receive_customer_order(
+            customer,
+            message.backend_id.company_id,
+            document["order_ref"],
+            [
+                {"product_id": product.id, "product_uom_qty": quantity}
+                for product, quantity in mapped["lines"]
+            ],
+            revision=document.get("revision", 1),
+            cancel=document.get("cancel", False),
+            partner_shipping_id=self._ship_to(customer, document["ship_to"]).id,
+            commitment_date=parse_event_time(delivery)[0] if delivery else False,
+        )
         return order.logistics_shipment_ids[:1]
-
-    def _line_commands(self, order, lines):
-        """The order's lines as the revision wants them: a confirmed order's
-        lines are not deleted, a product no longer ordered goes to zero."""
-        wanted = {}
-        for product, quantity in lines:
-            wanted[product.id] = wanted.get(product.id, 0) + quantity
-        commands = []
-        for line in order.order_line.filtered(
-            lambda line: line.product_id and not line.display_type
-        ):
-            quantity = wanted.pop(line.product_id.id, 0)
-            if line.product_uom_qty != quantity:
-                commands.append((1, line.id, {"product_uom_qty": quantity}))
-        commands += [
-            (0, 0, {"product_id": product_id, "product_uom_qty": quantity})
-            for product_id, quantity in wanted.items()
-        ]
-        return commands
 
     def _ship_to(self, customer, address):
         """The customer's delivery address of that name and city, added when new."""

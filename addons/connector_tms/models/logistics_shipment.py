@@ -14,6 +14,14 @@ class LogisticsShipment(models.Model):
     sale_order_id = fields.Many2one(
         "sale.order", string="Sale Order", readonly=True, index="btree_not_null", copy=False
     )
+    sale_order_part = fields.Integer(
+        string="Delivery Part",
+        default=1,
+        readonly=True,
+        copy=False,
+        help="Which delivery of its order this shipment carries: 1 for the order's first, "
+        "the next number for each backorder that ships later.",
+    )
     tender_ids = fields.One2many("logistics.tender", "shipment_id", string="Tenders")
     tender_state = fields.Selection(
         related="tender_ids.state", string="Tender", help="State of the latest tender."
@@ -22,31 +30,45 @@ class LogisticsShipment(models.Model):
     driver_phone = fields.Char()
     vehicle = fields.Char(tracking=True)
 
-    def _for_order(self, order, backend):
-        """The shipment of ``order``: created on its first tender, brought up to
-        date (dates, weight, stops) on each revision."""
-        shipment = self.search([("sale_order_id", "=", order.id)], limit=1)
-        values = self._order_values(order)
-        if shipment:
-            shipment.write(values)
-        else:
+    def _for_order(self, order, backend, part=1, deliveries=None):
+        """The shipment of one delivery of ``order``: part 1 carries the order's
+        deliveries, each backorder is a part of its own (``deliveries``).
+        Created on its first tender, brought up to date (dates, load, stops) on
+        each revision. An order of transport only, sold against the customer's
+        own tender (EDI), keeps the route that tender gave."""
+        shipment = self.search(
+            [("sale_order_id", "=", order.id), ("sale_order_part", "=", part)], limit=1
+        )
+        own_route = shipment and not order._tms_goods()
+        if not shipment:
             shipment = self.create(
                 {
-                    **values,
                     "sale_order_id": order.id,
+                    "sale_order_part": part,
+                    "customer_id": order.partner_id.commercial_partner_id.id,
                     "company_id": order.company_id.id,
                     "environment": backend.environment,
                 }
             )
-            self.env["logistics.external.ref"]._bind(
-                backend, shipment, order.name, kind=self.env._("Tender reference")
-            )
-        deliveries = order.picking_ids.filtered(
-            lambda p: p.picking_type_code == "outgoing"
-            and p.state != "cancel"
-            and not p.logistics_shipment_id
+        self.env["logistics.external.ref"]._bind(
+            backend,
+            shipment,
+            self.env["logistics.tender"]._reference(order, part),
+            kind=self.env._("Tender reference"),
         )
-        deliveries.logistics_shipment_id = shipment
+        if own_route:
+            return shipment
+        if deliveries is None and part == 1:
+            deliveries = order.picking_ids.filtered(
+                lambda p: p.picking_type_code == "outgoing"
+                and p.state != "cancel"
+                and not p.logistics_shipment_id
+                and not p.backorder_id
+            )
+        if deliveries:
+            deliveries.logistics_shipment_id = shipment
+        values = shipment._order_values(order)
+        shipment.write(values)
         for stop in self._order_stops(values):
             # updated in place: milestones already recorded keep their stop
             known = shipment.stop_ids.filtered(lambda s, n=stop["sequence"]: s.sequence == n)
@@ -57,11 +79,11 @@ class LogisticsShipment(models.Model):
         return shipment
 
     def _order_values(self, order):
-        pickup = min(order.picking_ids.mapped("scheduled_date"), default=None) or (
-            order.commitment_date or fields.Datetime.now()
-        )
+        self.ensure_one()
+        scheduled = (self.picking_ids or order.picking_ids).mapped("scheduled_date")
+        pickup = min(scheduled, default=None) or order.commitment_date or fields.Datetime.now()
         delivery = order.commitment_date or pickup + timedelta(days=1)
-        goods = order._tms_goods()
+        load = self._tms_load(order)
         return {
             "customer_id": order.partner_id.commercial_partner_id.id,
             "customer_reference": order.client_order_ref or order.name,
@@ -69,9 +91,41 @@ class LogisticsShipment(models.Model):
             "destination_id": order.partner_shipping_id.id,
             "planned_pickup": pickup,
             "planned_delivery": max(delivery, pickup),
-            "weight_kg": sum(line.product_uom_qty * line.product_id.weight for line in goods),
-            "pieces": int(sum(goods.mapped("product_uom_qty"))),
+            "weight_kg": sum(weight for _name, _quantity, weight in load),
+            "pieces": int(sum(quantity for _name, quantity, _weight in load)),
         }
+
+    def _left_warehouse(self):
+        """Whether all this shipment carries has left (its deliveries done): the
+        load is what it is, a change of the order no longer revises it."""
+        self.ensure_one()
+        deliveries = self.picking_ids.filtered(lambda p: p.state != "cancel")
+        return bool(deliveries) and all(p.state == "done" for p in deliveries)
+
+    def _tms_load(self, order):
+        """What this shipment carries, as (description, quantity, weight in kg):
+        once the order ships in parts (a delivery of it done, or this one a
+        backorder), what its own deliveries carry; until then the order's goods."""
+        self.ensure_one()
+        deliveries = self.picking_ids.filtered(lambda p: p.state != "cancel")
+        if any(p.state == "done" or p.backorder_id for p in deliveries):
+            return [
+                (
+                    (move.sale_line_id.name or move.product_id.display_name).split("\n")[0][:128],
+                    move.product_uom_qty,
+                    move.product_uom_qty * move.product_id.weight,
+                )
+                for move in deliveries.move_ids
+                if move.state != "cancel"
+            ]
+        return [
+            (
+                line.name.split("\n")[0][:128],
+                line.product_uom_qty,
+                line.product_uom_qty * line.product_id.weight,
+            )
+            for line in order._tms_goods()
+        ]
 
     def _order_stops(self, values):
         return [
@@ -99,6 +153,8 @@ class LogisticsShipment(models.Model):
 
     def _record_cancellation(self, tender):
         self.ensure_one()
+        if "CANCELLED" in self.milestone_ids.mapped("code"):
+            return  # the customer's own cancellation (an EDI tender) is on the timeline
         self._record_milestone(
             "CANCELLED",
             fields.Datetime.now(),

@@ -28,6 +28,14 @@ class LogisticsTender(models.Model):
     sale_order_id = fields.Many2one(
         "sale.order", required=True, readonly=True, ondelete="cascade", index=True
     )
+    part = fields.Integer(
+        string="Delivery Part",
+        required=True,
+        readonly=True,
+        default=1,
+        help="Which delivery of the order this tender offers: 1 for the order's first, "
+        "the next number for each backorder.",
+    )
     revision = fields.Integer(required=True, readonly=True, default=1)
     shipment_id = fields.Many2one("logistics.shipment", required=True, readonly=True, index=True)
     backend_id = fields.Many2one(
@@ -50,47 +58,80 @@ class LogisticsTender(models.Model):
     _sql_constraints = [
         (
             "order_revision_unique",
-            "UNIQUE (sale_order_id, revision)",
-            "An order revision is tendered once.",
+            "UNIQUE (sale_order_id, part, revision)",
+            "A revision of an order's delivery is tendered once.",
         )
     ]
 
     # --- intake ---------------------------------------------------------------------
 
     @api.model
+    def _reference(self, order, part):
+        """The name the TMS knows a delivery of ``order`` by."""
+        return order.name if part == 1 else f"{order.name}-{part}"
+
+    @api.model
     def _tender_order(self, order, backend, revise=False):
-        """Offer ``order`` to ``backend``: its shipment, the first revision (or,
-        with ``revise``, the next one), sent once. Returns the tender created
-        now, or an empty recordset when there is nothing new to send (a double
-        confirm, a retry, a cancelled order)."""
-        last = self.search([("sale_order_id", "=", order.id)], order="revision desc", limit=1)
+        """Offer ``order`` to ``backend``: on confirmation its first delivery,
+        with ``revise`` the next revision of each delivery that has not left the
+        warehouse. Returns the tenders created now, empty when there is nothing
+        new to send (a double confirm, a retry, a cancelled order)."""
+        if not revise:
+            return self._tender_part(order, backend, 1)
+        tenders = self.browse()
+        for shipment in order.logistics_shipment_ids.filtered(lambda s: not s._left_warehouse()):
+            tenders |= self._tender_part(order, backend, shipment.sale_order_part, revise=True)
+        return tenders
+
+    @api.model
+    def _tender_backorders(self, picking, backorders):
+        """``picking`` left with part of its order, ``backorders`` hold the rest:
+        the TMS gets the load revised to what left, and each backorder as a
+        delivery (a shipment and a tender) of its own."""
+        order, shipment = picking.sale_id, picking.logistics_shipment_id
+        backend = shipment.tender_ids[:1].backend_id
+        tenders = self._tender_part(order, backend, shipment.sale_order_part, revise=True)
+        for backorder in backorders:
+            part = max(order.logistics_shipment_ids.mapped("sale_order_part")) + 1
+            tenders |= self._tender_part(order, backend, part, deliveries=backorder)
+        return tenders
+
+    def _tender_part(self, order, backend, part, revise=False, deliveries=None):
+        """One delivery of ``order``: its shipment, its first revision (or, with
+        ``revise``, the next one), sent once."""
+        last = self.search(
+            [("sale_order_id", "=", order.id), ("part", "=", part)],
+            order="revision desc",
+            limit=1,
+        )
         if last.state == "cancelled" or (last and not revise) or (revise and not last):
             return self.browse()
-        shipment = self.env["logistics.shipment"]._for_order(order, backend)
+        shipment = self.env["logistics.shipment"]._for_order(order, backend, part, deliveries)
         revision = last.revision + 1 if last else 1
-        tender = self._insert_once(order, backend, shipment, revision)
+        tender = self._insert_once(order, backend, shipment, part, revision)
         if not tender:
             return tender
         (last - tender).filtered(lambda t: t.state in LIVE)._set_state("superseded")
         tender._send("tms_tender", "tender")
         return tender
 
-    def _insert_once(self, order, backend, shipment, revision):
+    def _insert_once(self, order, backend, shipment, part, revision):
         """INSERT … ON CONFLICT DO NOTHING: of two confirmations racing, the second
         waits for the first's commit and then finds the row taken."""
         self.env.cr.execute(
             SQL(
                 """
                 INSERT INTO logistics_tender
-                    (name, sale_order_id, revision, shipment_id, backend_id, company_id,
+                    (name, sale_order_id, part, revision, shipment_id, backend_id, company_id,
                      state, confirmed_at, create_uid, write_uid, create_date, write_date)
-                VALUES (%s, %s, %s, %s, %s, %s, 'to_tender', now() at time zone 'UTC',
+                VALUES (%s, %s, %s, %s, %s, %s, %s, 'to_tender', now() at time zone 'UTC',
                         %s, %s, now() at time zone 'UTC', now() at time zone 'UTC')
-                ON CONFLICT (sale_order_id, revision) DO NOTHING
+                ON CONFLICT (sale_order_id, part, revision) DO NOTHING
                 RETURNING id
                 """,
-                order.name,
+                self._reference(order, part),
                 order.id,
+                part,
                 revision,
                 shipment.id,
                 backend.id,
@@ -113,7 +154,7 @@ class LogisticsTender(models.Model):
             self.backend_id,
             message_type,
             {"section": section, "document": self._document()},
-            f"{section}:{self.sale_order_id.id}:{self.revision}",
+            f"{section}:{self.sale_order_id.id}:{self.part}:{self.revision}",
             tms_tender_id=self.id,
         )
 
@@ -171,12 +212,8 @@ class LogisticsTender(models.Model):
             "pieces": shipment.pieces,
             "stops": [_stop(stop) for stop in shipment.stop_ids.sorted("sequence")],
             "lines": [
-                {
-                    "description": line.name.split("\n")[0][:128],
-                    "quantity": line.product_uom_qty,
-                    "weight_kg": round(line.product_uom_qty * line.product_id.weight, 3),
-                }
-                for line in order._tms_goods()
+                {"description": name, "quantity": quantity, "weight_kg": round(weight, 3)}
+                for name, quantity, weight in shipment._tms_load(order)
             ],
         }
 

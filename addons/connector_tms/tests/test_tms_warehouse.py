@@ -85,6 +85,29 @@ class TestTmsWarehouse(TmsCase):
         backorder = self.order_.picking_ids - self.picking
         self.assertEqual(backorder.move_ids.product_uom_qty, 1)
 
+    def test_a_backorder_is_a_delivery_of_its_own_tendered_apart(self):
+        self.step("short_picked", 3)
+        self.step("shipped", 3)
+        backorder = self.order_.picking_ids - self.picking
+        part_2 = backorder.logistics_shipment_id
+        self.assertEqual(part_2.sale_order_part, 2)
+        self.assertEqual(self.order_.logistics_shipment_ids, self.shipment | part_2)
+        self.assertEqual((self.shipment.weight_kg, part_2.weight_kg), (1500.0, 500.0))
+        # the TMS has the first load revised to what left, and the rest as a load of its own
+        name = self.order_.name
+        loads = self.sandbox.loads
+        self.assertEqual((loads[name].revision, loads[name].weight_kg), (2, 1500.0))
+        self.assertEqual((loads[f"{name}-2"].revision, loads[f"{name}-2"].weight_kg), (1, 500.0))
+        self.assertEqual(part_2.tender_state, "accepted")
+        self.assertEqual(part_2.stop_ids.mapped("stop_type"), ["pickup", "delivery"])
+        # the order grows: only the delivery still in the warehouse is revised
+        line = self.order_.order_line
+        self.order_.write({"order_line": [(1, line.id, {"product_uom_qty": 6})]})
+        self.run_jobs()
+        self.assertEqual(sum(part_2.picking_ids.move_ids.mapped("product_uom_qty")), 3)
+        self.assertEqual((loads[f"{name}-2"].revision, loads[f"{name}-2"].weight_kg), (2, 1500.0))
+        self.assertEqual(loads[name].revision, 2)
+
     def test_unknown_product_or_delivery_and_bad_events(self):
         self.step("picked", 1, product="NOT-ORDERED")
         self.assertIn("not on this delivery", self.issues("warehouse_contradiction").description)

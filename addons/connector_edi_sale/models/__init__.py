@@ -1,0 +1,1 @@
+from . import logistics_edi_partner, logistics_processor_edi
