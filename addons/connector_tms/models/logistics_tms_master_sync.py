@@ -167,7 +167,8 @@ class LogisticsTmsMasterSync(models.AbstractModel):
         """What the TMS now has of each partner (or why it has nothing new); a
         refused record keeps no fingerprint, so it is tried again next time
         even unchanged (the TMS's rules may change)."""
-        Record = self.env["logistics.tms.master.record"]
+        # the hub's record, not the person's who clicked Send Now (who only reads it)
+        Record = self.env["logistics.tms.master.record"].sudo()
         now = fields.Datetime.now()
         new = []
         for partner, document, reason in outcomes:

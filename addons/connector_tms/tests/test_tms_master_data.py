@@ -1,6 +1,8 @@
 """Customers and locations sent to the TMS in batches: only what changed, one
 bad record never stopping the others, in both dialects over real HTTP."""
 
+from odoo.tests import new_test_user
+
 from .common import TmsCase
 
 
@@ -127,6 +129,24 @@ class TestTmsMasterData(TmsCase):
         self.run_jobs()
         self.assertEqual(len(self.sandbox.master_data["customers"]), len(self.customers))
         self.assertTrue(self.tms.tms_master_last_sync)
+
+    def test_an_integration_admin_sends_now_through_a_job(self):
+        """The job runs as the admin who clicked, who may only read what the TMS
+        has: the hub records it, not the admin."""
+        admin = new_test_user(
+            self.env,
+            "tms_master_admin",
+            groups="base.group_user,logistics_integration.group_integration_admin",
+        )
+        self.tms.with_user(admin).action_tms_send_master_data()
+        self.run_jobs()
+        self.assertEqual(len(self.sandbox.master_data["customers"]), len(self.customers))
+        records = (
+            self.env["logistics.tms.master.record"]
+            .with_user(admin)
+            .search([("backend_id", "=", self.tms.id), ("state", "=", "sent")])
+        )
+        self.assertGreaterEqual(len(records), len(self.customers))
 
 
 class TestTmsMasterDataFlat(TestTmsMasterData):
