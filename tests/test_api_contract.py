@@ -39,6 +39,8 @@ def test_schemathesis_finds_no_contract_break(server, tmp_path):
     server.call("ir.config_parameter", "set_param", "logistics.subscriptions.allow_private", "True")
     command = [
         str(ST),
+        "--config-file",
+        str(Path(__file__).with_name("schemathesis.toml")),
         "run",
         f"{server.url}/logistics/v1/openapi.json",
         "--checks",

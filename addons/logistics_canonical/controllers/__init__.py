@@ -1,1 +1,1 @@
-from . import events, subscriptions
+from . import documents, events, subscriptions

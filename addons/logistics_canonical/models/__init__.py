@@ -24,6 +24,7 @@ from . import logistics_notification_rule
 from . import logistics_demo
 from . import logistics_openapi
 from . import logistics_processor_event
+from . import logistics_processor_document
 from . import logistics_outbound_adapter_mail
 from . import logistics_outbox
 from . import logistics_exception_kpi

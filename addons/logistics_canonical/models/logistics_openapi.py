@@ -5,13 +5,18 @@ Built from the same JSON Schema the routes validate with, so the document
 cannot drift from what the routes accept.
 """
 
+import json
+
 from odoo import api, models
 
+from odoo.addons.logistics_integration.lib.documents import KEPT_TYPES
 from odoo.addons.logistics_integration.lib.openapi import (
     CORRELATION_HEADER,
+    IDEMPOTENCY_HEADER,
     SIGNATURE_HEADER,
     auth_errors,
     common_errors,
+    component,
     document_operation,
     error_response,
     id_parameter,
@@ -21,6 +26,8 @@ from odoo.addons.logistics_integration.lib.openapi import (
 
 from ..lib import event_schema
 from .logistics_backend import URL_PATTERN
+from .logistics_processor_document import SCHEMA as DOCUMENT_SCHEMA
+from .logistics_processor_document import SHIPMENT_REF
 
 
 def paths(batch_max, milestone_codes):
@@ -54,6 +61,53 @@ def paths(batch_max, milestone_codes):
                     **common_errors(),
                     "422": error_response(
                         "Not an object with a non-empty 'events' array within the limit."
+                    ),
+                },
+            }
+        },
+        "/logistics/v1/shipments/{shipment_ref}/documents": {
+            "post": {
+                "operationId": "postShipmentDocument",
+                "summary": "Send a document taken in the field: a POD, a signature, a photo",
+                "description": "The file is an image (JPEG, PNG, GIF, TIFF, WebP) or a PDF, "
+                "told by its content, within the configured size. As JSON, the file is in "
+                "`content_base64`; as a multipart form, in a part named `file`, with the "
+                "other fields as form fields. A POD records *POD received* at `taken_at`. "
+                "Sent again (same `document_id`, or the same file), it is stored once.",
+                "parameters": [
+                    {
+                        "name": "shipment_ref",
+                        "in": "path",
+                        "required": True,
+                        "schema": {"type": "string", "pattern": f"^{SHIPMENT_REF}$"},
+                        "description": "The shipment: our reference, or the one your system "
+                        "uses for it.",
+                    },
+                    IDEMPOTENCY_HEADER,
+                    CORRELATION_HEADER,
+                    SIGNATURE_HEADER,
+                ],
+                "requestBody": {
+                    "required": True,
+                    "content": {
+                        "application/json": {
+                            "schema": {"$ref": "#/components/schemas/ShipmentDocument"}
+                        },
+                        "multipart/form-data": {
+                            "schema": {"$ref": "#/components/schemas/ShipmentDocumentForm"},
+                            "encoding": {"file": {"contentType": ", ".join(KEPT_TYPES)}},
+                        },
+                    },
+                },
+                "responses": {
+                    "202": json_response("Stored durably and queued for processing.", "Accepted"),
+                    "200": json_response(
+                        "Duplicate: the original message id and state.", "Accepted"
+                    ),
+                    **common_errors("application/json or multipart/form-data"),
+                    "422": error_response(
+                        "Fields missing or wrong, or the file is not an image or a PDF by "
+                        "its content, or larger than allowed; errors name the fields."
                     ),
                 },
             }
@@ -166,6 +220,20 @@ def _storable(schema):
     return copy
 
 
+def document_schemas():
+    """A document upload as JSON (the schema the door checks) and as a form."""
+    document = component(json.loads(DOCUMENT_SCHEMA.read_text(encoding="utf-8")))
+    form = {
+        **document,
+        "required": ["kind", "file", "taken_at"],
+        "properties": {
+            **{k: v for k, v in document["properties"].items() if k != "content_base64"},
+            "file": {"type": "string", "format": "binary", "description": "The file."},
+        },
+    }
+    return {"ShipmentDocument": document, "ShipmentDocumentForm": form}
+
+
 def schemas(batch_max, identifier_types):
     subscription = {
         "type": "object",
@@ -214,6 +282,7 @@ def schemas(batch_max, identifier_types):
             },
         },
         "Subscription": subscription,
+        **document_schemas(),
         "SubscriptionList": {
             "type": "object",
             "required": ["subscriptions"],

@@ -273,15 +273,15 @@ class LogisticsShipment(models.Model):
                 )
             )
             return None
-        attachment = self.env["ir.attachment"].create(
-            {
-                "name": name or f"POD-{self.name}.pdf",
-                "mimetype": mimetype,
-                "raw": content,
-                "res_model": self._name,
-                "res_id": self.id,
-            }
+        return self._keep_pod(
+            backend, key, name or f"POD-{self.name}.pdf", mimetype, content, event_time, signed_by
         )
+
+    def _keep_pod(self, backend, key, name, mimetype, content, event_time=None, signed_by=""):
+        """A proof of delivery kept and POD_RECEIVED recorded, once per ``key``:
+        the one way for a POD fetched from a partner and one sent from the field."""
+        self.ensure_one()
+        attachment = self._keep_document(name, mimetype, content)
         self._record_milestone(
             "POD_RECEIVED",
             event_time or fields.Datetime.now(),
@@ -291,6 +291,29 @@ class LogisticsShipment(models.Model):
             source_text=signed_by and self.env._("Signed by %s", signed_by),
         )
         return attachment
+
+    def _keep_document(self, name, mimetype, content):
+        """``content`` attached to the shipment, once: the same file again is
+        the attachment already there (a retried upload, a replayed message)."""
+        self.ensure_one()
+        Attachment = self.env["ir.attachment"]
+        known = Attachment.search(
+            [
+                ("res_model", "=", self._name),
+                ("res_id", "=", self.id),
+                ("checksum", "=", Attachment._compute_checksum(content)),
+            ],
+            limit=1,
+        )
+        return known or Attachment.create(
+            {
+                "name": name,
+                "mimetype": mimetype,
+                "raw": content,
+                "res_model": self._name,
+                "res_id": self.id,
+            }
+        )
 
     def _pod_documents(self):
         """The proofs of delivery kept on the shipment: the attachments its

@@ -3,6 +3,7 @@ from . import (
     test_api,
     test_audit,
     test_code_mapping,
+    test_document_upload,
     test_door,
     test_event_schema,
     test_exception,

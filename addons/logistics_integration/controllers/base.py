@@ -115,11 +115,12 @@ class IntegrationController(http.Controller):
             error = ApiError(500, "internal_error", "the request was not accepted; retry later")
             return self._error(error, call.correlation_id)
 
-    def _read_content(self, call, content_types=("application/json",)):
+    def _read_content(self, call, content_types=("application/json",), max_bytes=None):
         """What every intake does first: who sends (a backend that sends), the
-        body within the size limit, its signature, its content type."""
+        body within the size limit (the API's, or the route's ``max_bytes``),
+        its signature, its content type."""
         self._authenticate_sender(call)
-        body = self._read_body(call)
+        body = self._read_body(call, max_bytes)
         self._check_signature(call)
         self._check_content_type(content_types)
         return body
@@ -168,8 +169,8 @@ class IntegrationController(http.Controller):
             raise ApiError(403, "forbidden", "this backend does not send content")
         return target
 
-    def _read_body(self, call):
-        limit = request.env["logistics.inbox"].sudo()._max_bytes()
+    def _read_body(self, call, max_bytes=None):
+        limit = max_bytes or request.env["logistics.inbox"].sudo()._max_bytes()
         length = request.httprequest.content_length
         if length is not None and length > limit:
             raise ApiError(
@@ -273,9 +274,14 @@ class IntegrationController(http.Controller):
         document = self._parse_json(self._read_content(call))
         if kinds and call.target.kind not in kinds:
             raise ApiError(403, "forbidden", f"only {' or '.join(kinds)} backends send this")
+        return self._receive_document(call, document, call.body.decode(), message_type, refusal)
+
+    def _receive_document(self, call, document, payload, message_type, refusal):
+        """One document, read from the request, through the door: as
+        :meth:`_intake_document` answers."""
         self._check_rate(call, 1)
         item = {
-            "payload": call.body.decode(),
+            "payload": payload,
             "document": document,
             "message_type": message_type,
             "idempotency_key": request.httprequest.headers.get("Idempotency-Key"),

@@ -11,9 +11,10 @@ from urllib.parse import urlsplit
 
 import requests
 
+from . import documents
+
 MAX_BYTES = 10 * 1024 * 1024
 TIMEOUT = (5, 30)
-KEPT_TYPES = {"application/pdf", "image/jpeg", "image/png", "image/gif", "image/tiff", "image/webp"}
 
 
 class PodUnavailable(Exception):
@@ -49,13 +50,15 @@ def fetch(url, api_url, token, private_address, max_bytes=MAX_BYTES):
         if response.status_code >= 300:
             raise PodRefused(f"HTTP {response.status_code}")
         mimetype = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
-        if mimetype not in KEPT_TYPES:
+        if mimetype not in documents.KEPT_TYPES:
             raise PodRefused(f"a {mimetype or 'typeless'} document is not kept as a POD")
         content = b""
         for chunk in response.iter_content(64 * 1024):
             content += chunk
             if len(content) > max_bytes:
                 raise PodRefused(f"larger than {max_bytes} bytes")
+        if documents.sniff(content) != mimetype:  # a type claimed is not a type had
+            raise PodRefused(f"the content is not the {mimetype} it is said to be")
         disposition = response.headers.get("Content-Disposition", "")
         match = re.search(r'filename="?([^";/\\]+)"?', disposition)
         name = match.group(1) if match else parts.path.rsplit("/", 1)[-1]

@@ -2,7 +2,11 @@ from odoo import api, models
 
 from ..lib import openapi
 
-API_DEFAULTS = {"batch_max_events": 100, "max_body_bytes": 1024 * 1024}
+API_DEFAULTS = {
+    "batch_max_events": 100,
+    "max_body_bytes": 1024 * 1024,
+    "max_document_bytes": 10 * 1024 * 1024,
+}
 
 
 class LogisticsOpenapi(models.AbstractModel):
