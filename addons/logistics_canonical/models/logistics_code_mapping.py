@@ -1,4 +1,4 @@
-from odoo import api, fields, models
+from odoo import api, fields, models, tools
 from odoo.tools.sql import create_unique_index
 
 
@@ -49,10 +49,29 @@ class LogisticsCodeMapping(models.Model):
     def _resolve(self, scheme_code, code, backend=None):
         """Return the mapping row for ``code`` of list ``scheme_code``: the
         backend's own row if any, else the list's default (may be empty)."""
+        return self.browse(self._resolve_id(scheme_code, code, backend.id if backend else False))
+
+    @api.model
+    @tools.ormcache("scheme_code", "code", "backend_id")
+    def _resolve_id(self, scheme_code, code, backend_id):
+        """Cached per worker (cleared on any change of a mapping): every event
+        of every channel resolves its code here."""
         domain = [("scheme_id.code", "=", scheme_code), ("code", "=", code)]
-        backend_ids = [backend.id, False] if backend else [False]
-        rows = self.search([*domain, ("backend_id", "in", backend_ids)])
-        return rows.sorted(lambda row: not row.backend_id)[:1]
+        rows = self.sudo().search([*domain, ("backend_id", "in", [backend_id, False])])
+        return rows.sorted(lambda row: not row.backend_id)[:1].id
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        self.env.registry.clear_cache()
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self.env.registry.clear_cache()
+        return super().write(vals)
+
+    def unlink(self):
+        self.env.registry.clear_cache()
+        return super().unlink()
 
     def _four_eyes_guarded(self, vals):
         """Mappings a production backend overrides for itself."""
