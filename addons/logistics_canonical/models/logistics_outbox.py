@@ -12,8 +12,6 @@ class LogisticsOutbox(models.AbstractModel):
         """Business rule: tell subscribers and notify customers of new milestones."""
         for milestone in milestones.filtered(lambda m: not m.is_duplicate):
             shipment = milestone.shipment_id
-            if not shipment.customer_id:
-                continue
             for backend in self._subscriptions(shipment, milestone):
                 self._enqueue(
                     backend,
@@ -23,13 +21,18 @@ class LogisticsOutbox(models.AbstractModel):
                     shipment_id=shipment.id,
                     parent=milestone.message_id,
                 )
-            if not milestone.is_late:  # a customer is told what is new, not old news
+            # a customer is told what is new, not old news
+            if shipment.customer_id and not milestone.is_late:
                 self.env["logistics.notification.rule"]._notify(milestone)
 
     @api.model
     def _subscriptions(self, shipment, milestone):
+        """The backends told of ``milestone``: the webhooks of its customer."""
         customer = shipment.customer_id.commercial_partner_id
-        if customer.id not in self.env["logistics.backend"]._subscriber_partner_ids():
+        if (
+            not customer
+            or customer.id not in self.env["logistics.backend"]._subscriber_partner_ids()
+        ):
             return self.env["logistics.backend"]
         subscriptions = (
             self.env["logistics.backend"]

@@ -163,7 +163,8 @@ class LogisticsInbox(models.AbstractModel):
         ``target`` is the backend's :class:`InboxTarget`; ``items`` are dicts
         with the raw ``payload`` (text), a ``message_type``, optionally the
         ``document`` the channel already parsed from it, an
-        ``idempotency_key`` the sender gave, and extra message fields. The
+        ``idempotency_key`` the sender gave, its own ``correlation_id``, and
+        extra message fields. The
         message type's processor admits each item (:meth:`_admit` of
         ``logistics.processor``): what it refuses is kept as a rejected
         message with the problems, and, with ``report_refused`` (channels
@@ -190,12 +191,15 @@ class LogisticsInbox(models.AbstractModel):
                 "backend_id": target.id,
                 "company_id": target.company_id,
                 "direction": "inbound",
-                "correlation_id": correlation_id,
+                # a channel of separate messages (a broker) gives each its own
+                "correlation_id": item.get("correlation_id") or correlation_id,
                 "content_type": content_type,
                 "channel": channel,
             }
             if problems:
-                row.update(_refused_row(payload, correlation_id, problems, problems[0].get("code")))
+                row.update(
+                    _refused_row(payload, row["correlation_id"], problems, problems[0].get("code"))
+                )
             else:
                 row["lane"] = lanes.lane_of(row.get("subject_ref"), target.lanes)
             rows.append(row)

@@ -1,0 +1,8 @@
+from . import (
+    logistics_amqp_intake,
+    logistics_backend,
+    logistics_exception,
+    logistics_integration_message,
+    logistics_outbound_adapter_amqp,
+    logistics_outbox,
+)

@@ -1,0 +1,1 @@
+from . import test_amqp_intake, test_amqp_publish
