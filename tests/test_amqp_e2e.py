@@ -20,7 +20,7 @@ from support.odoo_server import ODOO_SRC, REPO_ROOT, VAR_DIR, OdooServer
 sys.path.insert(0, str(REPO_ROOT / "addons" / "logistics_amqp" / "tests"))
 from tcp_proxy import TcpProxy
 
-PORT = int(os.environ.get("LOGISTICS_AMQP_E2E_PORT", "8179"))
+PORT = int(os.environ.get("LOGISTICS_AMQP_E2E_PORT", "8219"))
 BROKER_PORT = 5672
 TIMEOUT = 90  # seconds any wait may take before the test fails
 

@@ -1,1 +1,1 @@
-from . import cli, models
+from . import cli, controllers, models

@@ -10,5 +10,6 @@
     "depends": ["logistics_integration", "logistics_canonical"],
     "external_dependencies": {"python": ["pika"]},
     "data": ["views/logistics_backend_views.xml"],
+    "demo": ["demo/logistics_amqp_demo.xml"],
     "installable": True,
 }

@@ -1,4 +1,5 @@
 from . import (
+    logistics_amqp_catalogue,
     logistics_amqp_intake,
     logistics_backend,
     logistics_exception,

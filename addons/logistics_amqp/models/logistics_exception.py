@@ -1,4 +1,4 @@
-from odoo import api, fields, models
+from odoo import api, models
 
 
 class LogisticsException(models.Model):
@@ -26,7 +26,7 @@ class LogisticsException(models.Model):
                     "exception",
                     exception._amqp_payload(),
                     f"exception:{exception.id}",
-                    shipment_id=exception.shipment_id.id,
+                    shipment_id=exception.shipment_id.id or None,  # a raw insert: no False
                     parent=exception.message_id,
                 )
 
@@ -41,5 +41,5 @@ class LogisticsException(models.Model):
             "severity": self.severity,
             "shipment_ref": self.shipment_id.name or None,
             "team": self.team_id.name or None,
-            "raised_at": fields.Datetime.to_string(self.create_date) + "Z",
+            "raised_at": self.create_date.replace(microsecond=0).isoformat() + "Z",
         }

@@ -5,6 +5,7 @@ lost and order holds when it comes back."""
 import json
 import uuid
 
+import jsonschema
 import pika
 
 from odoo.tests import tagged
@@ -37,6 +38,8 @@ class TestAmqpPublish(ApiCase):
 
     def setUp(self):
         super().setUp()
+        # a publisher made by a test is rolled back, not the per-worker cache that knew it
+        self.addCleanup(self.registry.clear_cache)
         self.exchange = f"test.events.{uuid.uuid4().hex[:8]}"
         self.connection = broker()
         self.channel = self.connection.channel()
@@ -147,6 +150,58 @@ class TestAmqpPublish(ApiCase):
         self.publisher(environment="sandbox")
         self.report("PICKED_UP")
         self.assertEqual(self.received(), [])
+
+    def catalogue_schema(self, name):
+        """A message schema of the published AsyncAPI document, resolvable."""
+        document = self.url_open("/logistics/v1/asyncapi.json").json()
+        self.assertEqual(document["asyncapi"], "3.0.0")
+        schema = dict(document["components"]["schemas"][name])
+        schema["components"] = document["components"]  # for its $refs
+        return jsonschema.Draft202012Validator(schema)
+
+    def test_what_is_published_matches_the_catalogue(self):
+        self.publisher()
+        self.report("PICKED_UP", "DELAYED")
+        self.env["logistics.exception"].create(
+            {
+                "name": "Late",
+                "exception_type_id": self.env.ref("logistics_canonical.exception_type_delayed").id,
+                "shipment_id": self.shipment.id,
+            }
+        )
+        self.run_jobs()
+        got = self.received()
+        kinds = {key.split(".")[0] for key, _p, _b in got}
+        self.assertEqual(kinds, {"milestone", "exception"})
+        validators = {kind: self.catalogue_schema(kind.title()) for kind in kinds}
+        for key, _properties, body in got:
+            validators[key.split(".")[0]].validate(body)
+
+    def test_catalogue_references_resolve(self):
+        document = self.url_open("/logistics/v1/asyncapi.json").json()
+        self.assertIn(
+            "asyncapi.json",
+            self.url_open("/logistics/v1/openapi.json").json()["info"]["x-asyncapi"],
+        )
+        refs = []
+
+        def walk(node):
+            if isinstance(node, dict):
+                if isinstance(node.get("$ref"), str):
+                    refs.append(node["$ref"])
+                for value in node.values():
+                    walk(value)
+            elif isinstance(node, list):
+                for value in node:
+                    walk(value)
+
+        walk(document)
+        self.assertIn("#/components/schemas/Event", refs)
+        for ref in refs:
+            target = document
+            for part in ref.removeprefix("#/").split("/"):
+                self.assertIn(part, target, f"{ref} does not resolve")
+                target = target[part]
 
     def test_routing_key_words_cannot_split_or_match(self):
         self.assertEqual(
