@@ -1,4 +1,4 @@
-"""The AMQP consumer (odoo-bin logistics-amqp) against a real RabbitMQ and a
+"""The AMQP consumer (odoo-bin logistics-channels) against a real RabbitMQ and a
 real multi-process Odoo on loopback: messages consumed through the door and
 processed once, also when the consumer dies between storing a batch and
 acknowledging it; poison dead-lettered with its reason; the broker cut off
@@ -44,7 +44,7 @@ def broker():
 
 
 class Consumer:
-    """``odoo-bin logistics-amqp`` as a process of its own (or the script that
+    """``odoo-bin logistics-channels`` as a process of its own (or the script that
     stands in for it and dies before its first acknowledgment)."""
 
     def __init__(self, server, script=None):
@@ -58,7 +58,7 @@ class Consumer:
                 sys.executable,
                 str(ODOO_SRC / "odoo-bin"),
                 f"--addons-path={addons_path}",
-                "logistics-amqp",
+                "logistics-channels",
                 "-c",
                 str(server.conf),
                 "-d",

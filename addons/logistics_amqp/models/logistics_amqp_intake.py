@@ -4,6 +4,7 @@ from odoo import api, models
 
 from odoo.addons.logistics_integration.lib.json_schema import problems_text
 
+from ..lib import amqp
 from ..lib.amqp import Verdict
 
 CONTENT_TYPES = ("application/json", "text/json", "text/plain", "")
@@ -14,6 +15,38 @@ class LogisticsAmqpIntake(models.AbstractModel):
 
     _name = "logistics.amqp.intake"
     _description = "AMQP Intake"
+
+    # --- as a channel of odoo-bin logistics-channels -----------------------------
+
+    @api.model
+    def _listener_config(self, backend):
+        return (
+            backend.id,
+            backend.amqp_url,
+            backend.amqp_username,
+            backend._secret("amqp_password"),
+            backend.amqp_queue,
+            backend.amqp_prefetch,
+            backend.amqp_dead_letter_exchange or "logistics.dead",
+        )
+
+    @api.model
+    def _listener_loop(self, config, handle, stop):
+        _backend_id, url, username, password, queue, prefetch, dead_letter_exchange = config
+        return amqp.Consumer(
+            amqp.parameters(url, username, password),
+            queue,
+            handle,
+            prefetch=prefetch,
+            dead_letter_exchange=dead_letter_exchange,
+            stop=stop,
+        )
+
+    @api.model
+    def _listener_receive(self, config, deliveries):
+        return self._receive_deliveries(self.env["logistics.backend"].browse(config[0]), deliveries)
+
+    # --- the door ---------------------------------------------------------------
 
     @api.model
     def _receive_deliveries(self, backend, deliveries):

@@ -38,7 +38,7 @@ class LogisticsBackend(models.Model):
     )
     amqp_consume = fields.Boolean(
         string="Consume a Queue",
-        help="The hub's AMQP consumer (odoo-bin logistics-amqp) takes this backend's "
+        help="The hub's AMQP consumer (odoo-bin logistics-channels) takes this backend's "
         "messages from the queue below, through the same door as the API.",
     )
     amqp_queue = fields.Char(

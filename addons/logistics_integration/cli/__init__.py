@@ -1,1 +1,1 @@
-from . import logistics_secrets
+from . import logistics_channels, logistics_secrets

@@ -21,3 +21,4 @@ from . import logistics_outbox
 from . import logistics_integration_kpi
 from . import queue_job
 from . import res_config_settings
+from . import logistics_channel_listener
