@@ -6,7 +6,7 @@ ODOO_SRC="${ODOO_SRC:-/opt/odoo}"
 VENV="${LOGISTICS_VENV:-$REPO_ROOT/.venv}"
 VAR_DIR="${LOGISTICS_VAR_DIR:-$REPO_ROOT/var}"
 PYTHON="$VENV/bin/python"
-SUITE_MODULES="logistics_integration,logistics_canonical,logistics_stock,connector_tms,connector_carrier,connector_edi,logistics_billing,logistics_billing_edi,logistics_payment,connector_tms_billing,connector_edi_sale,logistics_portal,logistics_customer_service,logistics_amqp"
+SUITE_MODULES="logistics_integration,logistics_canonical,logistics_stock,connector_tms,connector_carrier,connector_edi,logistics_billing,logistics_billing_edi,logistics_payment,connector_tms_billing,connector_edi_sale,logistics_portal,logistics_customer_service,logistics_amqp,logistics_telematics"
 ODOO_DOWNLOAD_URL="${ODOO_DOWNLOAD_URL:-https://github.com/odoo/odoo/archive/refs/heads/18.0.tar.gz}"
 
 say() { printf '\033[1m[%s]\033[0m %s\n' "$(basename "$0")" "$*"; }

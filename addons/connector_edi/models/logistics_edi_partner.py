@@ -26,7 +26,6 @@ class LogisticsEdiPartner(models.Model):
 
     _name = "logistics.edi.partner"
     _inherit = ["logistics.cached.config", "logistics.secret.mixin", "logistics.four.eyes.mixin"]
-    _secret_fields = ("sftp_password",)
     _description = "EDI Trading Partner"
     _order = "name"
 

@@ -28,7 +28,6 @@ class LogisticsShipment(models.Model):
     )
     driver_name = fields.Char(string="Driver", tracking=True)
     driver_phone = fields.Char()
-    vehicle = fields.Char(tracking=True)
 
     def _for_order(self, order, backend, part=1, deliveries=None):
         """The shipment of one delivery of ``order``: part 1 carries the order's

@@ -4,7 +4,6 @@ from odoo import api, fields, models, tools
 from odoo.exceptions import ValidationError
 
 from odoo.addons.logistics_integration.models.groups import ADMIN_GROUP
-from odoo.addons.logistics_integration.models.logistics_backend import LogisticsBackend as Base
 
 from ..lib import amqp
 
@@ -18,7 +17,6 @@ class LogisticsBackend(models.Model):
     out), or both, on one RabbitMQ connection."""
 
     _inherit = "logistics.backend"
-    _secret_fields = (*Base._secret_fields, "amqp_password")
 
     adapter = fields.Selection(
         selection_add=[("amqp", "Message broker (AMQP exchange)")],

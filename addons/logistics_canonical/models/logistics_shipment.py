@@ -43,6 +43,12 @@ class LogisticsShipment(models.Model):
         domain="[('is_logistics_carrier', '=', True)]",
     )
     carrier_scac = fields.Char(related="carrier_id.logistics_scac", string="SCAC")
+    vehicle = fields.Char(
+        tracking=True,
+        index="btree_not_null",
+        help="Plate or fleet number of the truck carrying it (set by dispatch); the truck's "
+        "telematics positions find the shipment by it.",
+    )
     mode = fields.Selection(MODE_SELECTION, default="ftl")
     environment = fields.Selection(
         [("sandbox", "Sandbox"), ("test", "Test"), ("production", "Production")],

@@ -66,7 +66,6 @@ class LogisticsBackend(models.Model):
         "logistics.secret.mixin",
         "logistics.four.eyes.mixin",
     ]
-    _secret_fields = ("password", "api_token", "signing_secret", "signing_secret_previous")
     _cached_fields = CACHED_FIELDS  # circuit updates, frequent, leave the caches alone
     _order = "sequence, name"
 

@@ -6,9 +6,9 @@ from ..lib import secret_box
 
 
 class LogisticsSecretMixin(models.AbstractModel):
-    """Write-only credentials. A model lists its secret fields in
-    ``_secret_fields`` and declares each as a Char computed by
-    ``_compute_write_only`` (readonly=False). They are set and replaced like
+    """Write-only credentials. A model declares each secret field as a Char
+    computed by ``_compute_write_only`` (readonly=False); modules extending
+    the model add theirs the same way. They are set and replaced like
     any field, through the UI, the ORM and the API, and always read empty: the
     value goes encrypted into ``logistics.secret``, and only the hub's own
     code reads it back, with :meth:`_secret`. The audit trail records that a
@@ -17,26 +17,31 @@ class LogisticsSecretMixin(models.AbstractModel):
     _name = "logistics.secret.mixin"
     _inherit = ["logistics.audit.mixin"]
     _description = "Write-only Encrypted Credentials"
-    _secret_fields = ()
 
     secrets_status = fields.Text(
         string="Secrets Set", compute="_compute_secrets_status", compute_sudo=True
     )
     secrets_problem = fields.Char(compute="_compute_secrets_status", compute_sudo=True)
 
+    def _secret_fields(self):
+        """The names of the write-only fields, whichever module declared them."""
+        return tuple(
+            name for name, field in self._fields.items() if field.compute == "_compute_write_only"
+        )
+
     def _compute_write_only(self):
         for record in self:
-            for name in self._secret_fields:
+            for name in self._secret_fields():
                 record[name] = False
 
     def _compute_secrets_status(self):
         stored = {
             (secret.res_id, secret.field_name): secret
-            for secret in self._secret_rows(self._secret_fields)
+            for secret in self._secret_rows(self._secret_fields())
         }
         for record in self:
             lines, problem = [], False
-            for name in self._secret_fields:
+            for name in self._secret_fields():
                 secret = stored.get((record.id, name))
                 if secret:
                     try:
@@ -75,13 +80,13 @@ class LogisticsSecretMixin(models.AbstractModel):
         return result
 
     def unlink(self):
-        rows = self._secret_rows(self._secret_fields)
+        rows = self._secret_rows(self._secret_fields())
         result = super().unlink()
         rows.unlink()
         return result
 
     def _pop_secrets(self, vals):
-        return {name: vals.pop(name) for name in self._secret_fields if name in vals}
+        return {name: vals.pop(name) for name in self._secret_fields() if name in vals}
 
     def _secret_rows(self, names):
         return (
@@ -135,7 +140,7 @@ class LogisticsSecretMixin(models.AbstractModel):
         """Upgrade from versions that kept these secrets in plain columns:
         encrypt what they hold, then drop the columns (a migration step; fails
         without the key, so nothing stays readable in the meantime)."""
-        for name in self._secret_fields:
+        for name in self._secret_fields():
             if not sql.column_exists(self.env.cr, self._table, name):
                 continue
             self.env.cr.execute(
