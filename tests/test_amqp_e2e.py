@@ -4,25 +4,22 @@ processed once, also when the consumer dies between storing a batch and
 acknowledging it; poison dead-lettered with its reason; the broker cut off
 and back (through a TCP proxy) and the consumer reconnecting by itself."""
 
-import configparser
 import json
 import os
-import subprocess
 import sys
 import time
 import uuid
 
 import pika
-import psycopg2
 import pytest
-from support.odoo_server import ODOO_SRC, REPO_ROOT, VAR_DIR, OdooServer
+from support.channels import TIMEOUT, ChannelsProcess, scalar, wait_for
+from support.odoo_server import REPO_ROOT, OdooServer
 
 sys.path.insert(0, str(REPO_ROOT / "addons" / "logistics_amqp" / "tests"))
 from tcp_proxy import TcpProxy
 
 PORT = int(os.environ.get("LOGISTICS_AMQP_E2E_PORT", "8219"))
 BROKER_PORT = 5672
-TIMEOUT = 90  # seconds any wait may take before the test fails
 
 
 @pytest.fixture(scope="module")
@@ -41,44 +38,6 @@ def broker():
     )
     yield connection.channel()
     connection.close()
-
-
-class Consumer:
-    """``odoo-bin logistics-channels`` as a process of its own (or the script that
-    stands in for it and dies before its first acknowledgment)."""
-
-    def __init__(self, server, script=None):
-        parser = configparser.ConfigParser()
-        parser.read(server.conf)
-        addons_path = parser["options"]["addons_path"]
-        command = (
-            [sys.executable, str(script), str(server.conf), server.db]
-            if script
-            else [
-                sys.executable,
-                str(ODOO_SRC / "odoo-bin"),
-                f"--addons-path={addons_path}",
-                "logistics-channels",
-                "-c",
-                str(server.conf),
-                "-d",
-                server.db,
-                "--refresh",
-                "1",
-            ]
-        )
-        self.log = VAR_DIR / "log" / f"amqp-consumer-{uuid.uuid4().hex[:6]}.log"
-        with self.log.open("w") as log:
-            self.process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
-
-    def stop(self):
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
 
 
 @pytest.fixture()
@@ -141,12 +100,6 @@ def events(prefix, count):
     ]
 
 
-def scalar(db, query, *params):
-    with psycopg2.connect(dbname=db) as connection, connection.cursor() as cursor:
-        cursor.execute(query, params)
-        return cursor.fetchone()[0]
-
-
 def messages(db, backend_id, state=None):
     return scalar(
         db,
@@ -156,15 +109,6 @@ def messages(db, backend_id, state=None):
         state,
         state,
     )
-
-
-def wait_for(what, check):
-    deadline = time.monotonic() + TIMEOUT
-    while time.monotonic() < deadline:
-        if check():
-            return
-        time.sleep(0.2)
-    raise AssertionError(f"{what}: not within {TIMEOUT} s")
 
 
 def queue_depth(channel, queue):
@@ -179,13 +123,13 @@ def test_consumed_through_the_door_and_processed_once_when_the_consumer_dies(
     batch = events(queue, 60)
     publish(broker, queue, batch)
     # dies after the door committed its first batch, before acknowledging it
-    dying = Consumer(server, REPO_ROOT / "tests" / "support" / "amqp_consumer_dies.py")
+    dying = ChannelsProcess(server, REPO_ROOT / "tests" / "support" / "amqp_consumer_dies.py")
     assert dying.process.wait(timeout=TIMEOUT) == 3, dying.log.read_text()[-3000:]
     stored = messages(server.db, backend)
     assert 0 < stored < len(batch)
     assert queue_depth(broker, queue) == len(batch), "nothing was acknowledged"
 
-    consumer = Consumer(server)
+    consumer = ChannelsProcess(server)
     try:
         wait_for("queue drained", lambda: queue_depth(broker, queue) == 0)
         wait_for("all processed", lambda: messages(server.db, backend, "done") == len(batch))
@@ -208,7 +152,7 @@ def test_poison_is_dead_lettered_with_its_reason(server, broker, consuming_backe
     publish(broker, queue, [good[0], b'{"shipment_ref": "X", ', good[1]])
     publish(broker, queue, [{"order": 1}], type="no_such_type", message_id="poison-2")
     publish(broker, queue, [good[2]])
-    consumer = Consumer(server)
+    consumer = ChannelsProcess(server)
     try:
         wait_for("good ones processed", lambda: messages(server.db, backend, "done") == 3)
         dead = f"{queue}.dead"
@@ -229,7 +173,7 @@ def test_consumer_reconnects_when_the_broker_comes_back(server, broker, consumin
     queue = f"test.in.{uuid.uuid4().hex[:8]}"
     with TcpProxy(BROKER_PORT) as proxy:
         backend = consuming_backend(queue, port=proxy.port)
-        consumer = Consumer(server)
+        consumer = ChannelsProcess(server)
         try:
             publish(broker, queue, events(queue, 5)[:2])
             wait_for("before the cut", lambda: messages(server.db, backend, "done") == 2)
