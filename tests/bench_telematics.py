@@ -176,7 +176,9 @@ def main():
             )
             channels = ChannelsProcess(server)
             try:
-                wait_for("subscribed", lambda: "MQTT subscriber of" in channels.log.read_text())
+                wait_for(
+                    "subscribed", lambda log=channels.log: "MQTT subscriber of" in log.read_text()
+                )
                 for name, value in (
                     ("mqtt", mqtt_rate(server, backend, prefix, args.positions, 1, 0)),
                     ("mqtt lists", mqtt_rate(server, backend, prefix, args.positions, 10, 1)),
