@@ -450,11 +450,15 @@ class LogisticsShipment(models.Model):
         self.check_access("read")
         return self.sudo()._timeline()
 
+    def _expected_delivery(self):
+        """When it was or will be delivered, as best known (modules add sources)."""
+        return self.actual_delivery or self.eta
+
     def _timeline(self):
         self.ensure_one()
         status = dict(self._fields["status"]._description_selection(self.env))
         promised = self.planned_delivery
-        expected = self.actual_delivery or self.eta
+        expected = self._expected_delivery()
         return {
             "name": self.name,
             "status": self.status,

@@ -30,12 +30,26 @@ class LogisticsShipment(models.Model):
         help="Next stop's arrival from the truck's last position: distance by road "
         f"(great circle x {ROAD_FACTOR}) at the average moving speed of its last positions.",
     )
+    position_eta_stop_id = fields.Many2one(
+        "logistics.shipment.stop", string="ETA for Stop", readonly=True
+    )
+    last_position_text = fields.Char(string="Coordinates", compute="_compute_last_position_url")
     last_position_url = fields.Char(string="On the Map", compute="_compute_last_position_url")
+
+    def _expected_delivery(self):
+        """Without a reported ETA, the one from the truck's position, once the
+        delivery is the next stop."""
+        last_stop = self.stop_ids.sorted("sequence")[-1:]
+        from_position = self.position_eta if self.position_eta_stop_id == last_stop else False
+        return super()._expected_delivery() or from_position
 
     @api.depends("last_latitude", "last_longitude", "last_position_at")
     def _compute_last_position_url(self):
         for shipment in self:
             lat, lon = shipment.last_latitude, shipment.last_longitude
+            shipment.last_position_text = (
+                f"{lat:.5f}, {lon:.5f}" if shipment.last_position_at else False
+            )
             shipment.last_position_url = (
                 f"https://www.openstreetmap.org/?mlat={lat}&mlon={lon}#map=13/{lat}/{lon}"
                 if shipment.last_position_at
@@ -54,13 +68,15 @@ class LogisticsShipment(models.Model):
             return self.env["logistics.milestone"]
         milestones = self._telematics_geofences(message, track)
         last = track[-1]
+        eta, stop = self._telematics_eta(message.backend_id, track)
         self.write(
             {
                 "last_position_at": _naive(last["time"]),
                 "last_latitude": last["lat"],
                 "last_longitude": last["lon"],
                 "last_speed_kmh": last["speed_kmh"] or 0.0,
-                "position_eta": self._telematics_eta(message.backend_id, track),
+                "position_eta": eta,
+                "position_eta_stop_id": stop.id,
             }
         )
         return milestones
@@ -115,8 +131,9 @@ class LogisticsShipment(models.Model):
         return self.env["logistics.milestone"].create(vals_list)
 
     def _telematics_eta(self, backend, track):
-        """When the truck reaches its next stop; a module may plug in a routing
-        service by overriding this. None when no stop is left or located."""
+        """``(when, stop)``: when the truck reaches its next stop; a module may
+        plug in a routing service by overriding this. ``(False, no stop)``
+        when no stop is left or located."""
         recorded = {(m.stop_id.id, m.code) for m in self.milestone_ids if not m.is_retracted}
         ahead = self.stop_ids.sorted("sequence").filtered(
             lambda s: s._has_place()
@@ -124,12 +141,13 @@ class LogisticsShipment(models.Model):
             and (s.id, ARRIVALS.get(s.stop_type)) not in recorded
         )[:1]
         if not ahead:
-            return False
+            return False, ahead
         last = track[-1]
         moving = [p["speed_kmh"] for p in track if (p["speed_kmh"] or 0) >= MOVING_KMH]
         speed = sum(moving) / len(moving) if moving else DEFAULT_KMH
         metres = distance_m(last["lat"], last["lon"], ahead.latitude, ahead.longitude) * ROAD_FACTOR
-        return _naive(last["time"]) + timedelta(hours=metres / 1000 / speed)
+        when = _naive(last["time"]) + timedelta(hours=metres / 1000 / speed)
+        return when.replace(microsecond=0), ahead
 
     @api.model
     def _telematics_demo_trucks(self):

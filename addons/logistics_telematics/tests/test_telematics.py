@@ -165,6 +165,9 @@ class TestTelematics(ApiCase):
         self.assertAlmostEqual(
             self.shipment.position_eta.timestamp(), expected.timestamp(), delta=1
         )
+        self.assertEqual(self.shipment.position_eta_stop_id, self.delivery)
+        timeline = self.shipment._timeline()  # no ETA reported: the position's
+        self.assertEqual(timeline["eta"], self.shipment.position_eta.isoformat() + "Z")
 
     def test_unreadable_pings_are_kept_in_the_log_and_do_not_stop_the_rest(self):
         good = track()[:1]
