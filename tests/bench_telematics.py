@@ -14,6 +14,9 @@ with ``odoo-bin logistics-channels`` beside it and the local Mosquitto:
               (a unit that buffers, or reports every 10 s with a fix a second).
   anchor      --anchor positions written directly over XML-RPC, one
               ``logistics.vehicle.position`` create per position, 4 threads.
+  transport   the same one-ping publishing to the hub's MQTT subscriber
+              (addons/logistics_telematics/lib/mqtt.py) storing nothing: what
+              the MQTT clients themselves allow on this machine.
 The median of --runs runs. Everything talks to 127.0.0.1 and stops by itself.
 """
 
@@ -28,6 +31,11 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import paho.mqtt.client as paho
+
+sys.path.insert(
+    0, str(Path(__file__).resolve().parent.parent / "addons" / "logistics_telematics" / "lib")
+)
+from mqtt import Subscriber
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from support.channels import ChannelsProcess, scalar, wait_for
@@ -107,6 +115,31 @@ def mqtt_rate(server, backend, prefix, count, per_message, start):
     return count / (time.monotonic() - began)
 
 
+def transport_rate(count):
+    """One ping per message through publishers and our subscriber, stored nowhere."""
+    topic, got, stop = f"bench-transport-{uuid.uuid4().hex[:8]}", [0], threading.Event()
+
+    def count_batch(batch):
+        got[0] += len(batch)
+
+    subscriber = Subscriber(
+        "mqtt://127.0.0.1:1883", f"{topic}/+/position", count_batch, topic, stop=stop
+    )
+    thread = threading.Thread(target=subscriber.run)
+    thread.start()
+    time.sleep(1)  # subscribed
+    bodies = [json.dumps(position) for position in positions(count, 3)]
+    began = time.monotonic()
+    for first in range(0, count, BURST):
+        publish(f"{topic}/all/position", bodies[first : first + BURST])
+        expected = min(count, first + BURST)
+        wait_for("transport", lambda e=expected: got[0] >= e, 300)
+    rate = count / (time.monotonic() - began)
+    stop.set()
+    thread.join()
+    return rate
+
+
 def anchor_rate(server, backend, count, start):
     recorded = positions(count, start)
     proxies = threading.local()
@@ -183,6 +216,7 @@ def main():
                     ("mqtt", mqtt_rate(server, backend, prefix, args.positions, 1, 0)),
                     ("mqtt lists", mqtt_rate(server, backend, prefix, args.positions, 10, 1)),
                     ("anchor", anchor_rate(server, backend, args.anchor, 2)),
+                    ("transport", transport_rate(args.positions)),
                 ):
                     results.setdefault(name, []).append(value)
             finally:
@@ -206,6 +240,9 @@ def report(results, args):
         ("mqtt lists", "MQTT, 10 per message"),
     ):
         print(f"{label:<34}{med[name]:>12.1f}{med[name] / anchor:>10.1f}  >= 50x anchor")
+    print(
+        f"{'MQTT transport alone (no store)':<34}{med['transport']:>12.1f}{med['transport'] / anchor:>10.1f}"
+    )
     for name, values in results.items():
         print(f"  {name}: " + ", ".join(f"{v:.1f}" for v in values))
 
