@@ -11,7 +11,8 @@ class LogisticsCodeMapping(models.Model):
     """
 
     _name = "logistics.code.mapping"
-    _inherit = ["logistics.four.eyes.mixin"]
+    # read through a per-worker cache (_resolve_id), cleared on any change
+    _inherit = ["logistics.four.eyes.mixin", "logistics.cached.config"]
     _description = "Source Code Mapping"
     _order = "scheme_id, backend_id desc, code"
     _rec_name = "code"
@@ -54,24 +55,10 @@ class LogisticsCodeMapping(models.Model):
     @api.model
     @tools.ormcache("scheme_code", "code", "backend_id")
     def _resolve_id(self, scheme_code, code, backend_id):
-        """Cached per worker (cleared on any change of a mapping): every event
-        of every channel resolves its code here."""
+        """Cached per worker: every event of every channel resolves its code here."""
         domain = [("scheme_id.code", "=", scheme_code), ("code", "=", code)]
         rows = self.sudo().search([*domain, ("backend_id", "in", [backend_id, False])])
         return rows.sorted(lambda row: not row.backend_id)[:1].id
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        self.env.registry.clear_cache()
-        return super().create(vals_list)
-
-    def write(self, vals):
-        self.env.registry.clear_cache()
-        return super().write(vals)
-
-    def unlink(self):
-        self.env.registry.clear_cache()
-        return super().unlink()
 
     def _four_eyes_guarded(self, vals):
         """Mappings a production backend overrides for itself."""

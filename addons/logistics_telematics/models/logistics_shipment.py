@@ -134,11 +134,9 @@ class LogisticsShipment(models.Model):
         """``(when, stop)``: when the truck reaches its next stop; a module may
         plug in a routing service by overriding this. ``(False, no stop)``
         when no stop is left or located."""
-        recorded = {(m.stop_id.id, m.code) for m in self.milestone_ids if not m.is_retracted}
+        # a stop's arrival, from any source, is on the stop (derived from the milestones)
         ahead = self.stop_ids.sorted("sequence").filtered(
-            lambda s: s._has_place()
-            and not s.actual_arrival
-            and (s.id, ARRIVALS.get(s.stop_type)) not in recorded
+            lambda s: s._has_place() and not s.actual_arrival
         )[:1]
         if not ahead:
             return False, ahead
